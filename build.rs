@@ -6,10 +6,13 @@ fn main() {
     pyo3_build_config::add_libpython_rpath_link_args();
     pyo3_build_config::use_pyo3_cfgs();
     let config = pyo3_build_config::get();
-    let executable = config.executable.clone().unwrap_or_default();
+    let executable = config.executable().map(str::to_owned).unwrap_or_default();
     println!("cargo:rustc-env=KATA_BUILD_PYTHON={executable}");
-    let version = config.version;
-    println!("cargo:rustc-env=KATA_BUILD_PYTHON_VERSION={}.{}", version.major, version.minor);
+    let version = config.version();
+    println!(
+        "cargo:rustc-env=KATA_BUILD_PYTHON_VERSION={}.{}",
+        version.major, version.minor
+    );
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
     println!("cargo:rerun-if-changed=build.rs");
 }

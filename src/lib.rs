@@ -1,8 +1,40 @@
 //! kata: verify the Python blocks of Markdown guides, serve katas, grade them.
+//!
+//! No user code runs in the `kata` process: Python runs in worker processes
+//! (`kata __zygote`) that embed CPython and fork a fresh child per session.
 
-pub(crate) mod extract;
+mod cli;
+mod exit_code;
+mod extract;
+mod python;
+mod report;
+mod runner;
+mod verify;
+mod version;
+mod worker;
 
-/// Entry point used by `main`.
-pub fn run() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parses the command line, runs the command and maps the outcome to an exit code.
+pub fn run() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli.run() {
+        Ok(status) => status.into(),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            exit_code::ExitStatus::InputError.into()
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -1,0 +1,159 @@
+//! The only module that touches pyo3: starting CPython in a worker, loading
+//! the embedded Python half of the harness, and forking a child that runs a
+//! session. Never used in the `kata` process itself, only in `__zygote`.
+#![expect(
+    unsafe_code,
+    reason = "PyConfig initialisation and fork hooks are raw CPython APIs"
+)]
+
+use std::ffi::CString;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyModule;
+
+use crate::worker::sys;
+
+/// The Python half of the harness, compiled into the binary.
+const HARNESS_SOURCE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/python/kata_harness.py"
+));
+
+/// The interpreter `kata` was built against (its prefix is compiled into libpython).
+pub(crate) const BUILD_PYTHON: &str = env!("KATA_BUILD_PYTHON");
+/// `major.minor` of that interpreter.
+pub(crate) const BUILD_PYTHON_VERSION: &str = env!("KATA_BUILD_PYTHON_VERSION");
+
+/// The program name CPython should believe it runs as: the active virtualenv's
+/// interpreter when there is one (so its site-packages are used), else the
+/// interpreter `kata` was built against (not a PATH lookup, which may find a
+/// pyenv shim).
+pub(crate) fn program_name() -> PathBuf {
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        let python = PathBuf::from(venv).join("bin").join("python");
+        if python.exists() {
+            return python;
+        }
+    }
+    PathBuf::from(BUILD_PYTHON)
+}
+
+/// Initialises CPython once for this process, then releases the GIL.
+pub(crate) fn initialize() -> Result<()> {
+    let program = CString::new(program_name().as_os_str().as_encoded_bytes())
+        .context("the Python program path contains a NUL byte")?;
+    unsafe {
+        let mut config = std::mem::MaybeUninit::<ffi::PyConfig>::zeroed();
+        ffi::PyConfig_InitPythonConfig(config.as_mut_ptr());
+        let mut config = config.assume_init();
+        config.install_signal_handlers = 0;
+        config.write_bytecode = 0;
+        config.parse_argv = 0;
+        let status =
+            ffi::PyConfig_SetBytesString(&mut config, &mut config.program_name, program.as_ptr());
+        if ffi::PyStatus_Exception(status) != 0 {
+            ffi::PyConfig_Clear(&mut config);
+            bail!("could not configure the embedded Python");
+        }
+        let status = ffi::Py_InitializeFromConfig(&config);
+        ffi::PyConfig_Clear(&mut config);
+        if ffi::PyStatus_Exception(status) != 0 {
+            bail!(
+                "could not start the embedded Python (built against `{}`)",
+                BUILD_PYTHON
+            );
+        }
+        ffi::PyEval_SaveThread();
+    }
+    Ok(())
+}
+
+/// The loaded harness module.
+pub(crate) struct Harness {
+    module: Py<PyModule>,
+}
+
+impl Harness {
+    /// Imports the harness, warms the interpreter up with a representative
+    /// workload and freezes the heap so forked children touch fewer pages.
+    pub(crate) fn load() -> Result<(Harness, String)> {
+        Python::attach(|py| {
+            let code = CString::new(HARNESS_SOURCE).context("harness source has a NUL byte")?;
+            let module = PyModule::from_code(py, &code, c"kata_harness.py", c"kata_harness")
+                .map_err(|err| anyhow::anyhow!("loading the harness failed: {err}"))?;
+            py.import("sys")
+                .and_then(|sys| sys.getattr("modules")?.set_item("kata_harness", &module))
+                .map_err(|err| anyhow::anyhow!("registering the harness failed: {err}"))?;
+            module
+                .call_method0("warm_up")
+                .map_err(|err| anyhow::anyhow!("warming up the harness failed: {err}"))?;
+            let version: String = py
+                .import("sys")
+                .and_then(|sys| sys.getattr("version"))
+                .and_then(|v| v.extract())
+                .unwrap_or_default();
+            py.import("gc")
+                .and_then(|gc| gc.call_method0("freeze"))
+                .map_err(|err| anyhow::anyhow!("gc.freeze failed: {err}"))?;
+            Ok((
+                Harness {
+                    module: module.unbind(),
+                },
+                version,
+            ))
+        })
+    }
+
+    /// Forks a child that applies `setup`, runs `job_json` through the
+    /// harness and exits. Returns the child's pid in the parent.
+    pub(crate) fn fork_session(&self, setup: &sys::ChildSetup, job_json: &str) -> Result<i32> {
+        Python::attach(|py| {
+            unsafe { ffi::PyOS_BeforeFork() };
+            let pid = sys::fork();
+            match pid {
+                Ok(0) => {
+                    unsafe { ffi::PyOS_AfterFork_Child() };
+                    setup.apply();
+                    let code = self.run_in_child(py, job_json);
+                    sys::exit_now(code)
+                }
+                Ok(pid) => {
+                    unsafe { ffi::PyOS_AfterFork_Parent() };
+                    Ok(pid)
+                }
+                Err(err) => {
+                    unsafe { ffi::PyOS_AfterFork_Parent() };
+                    Err(err).context("fork failed")
+                }
+            }
+        })
+    }
+
+    fn run_in_child(&self, py: Python<'_>, job_json: &str) -> i32 {
+        let faulthandler = py.import("faulthandler").and_then(|fh| {
+            fh.call_method0("enable")?;
+            let sigterm = py.import("signal")?.getattr("SIGTERM")?;
+            let kwargs = pyo3::types::PyDict::new(py);
+            kwargs.set_item("all_threads", true)?;
+            kwargs.set_item("chain", true)?;
+            fh.call_method("register", (sigterm,), Some(&kwargs))
+        });
+        if faulthandler.is_err() {
+            return 72;
+        }
+        match self
+            .module
+            .bind(py)
+            .call_method1(
+                "run_session",
+                (job_json, sys::CHILD_RESULT_FD, sys::CHILD_ACK_FD),
+            )
+        {
+            Ok(_) => 0,
+            Err(_) => 70,
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Turning block results into what people and machines read. Execution never
+//! prints; everything a user sees goes through a [`Reporter`].
+
+mod human;
+mod json;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub(crate) use human::{HumanOptions, HumanReporter};
+pub(crate) use json::JsonReporter;
+
+/// The verdict of one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Status {
+    Pass,
+    Fail,
+    Error,
+    Timeout,
+    Crash,
+    Skip,
+}
+
+impl Status {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Error => "ERROR",
+            Status::Timeout => "TIMEOUT",
+            Status::Crash => "CRASH",
+            Status::Skip => "SKIP",
+        }
+    }
+
+    pub(crate) fn is_failure(self) -> bool {
+        !matches!(self, Status::Pass | Status::Skip)
+    }
+}
+
+/// Everything known about one block's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BlockResult {
+    pub(crate) file: String,
+    /// Line of the opening fence.
+    pub(crate) line: usize,
+    pub(crate) kind: &'static str,
+    pub(crate) status: Status,
+    pub(crate) message: String,
+    pub(crate) expected: Option<String>,
+    pub(crate) actual: Option<String>,
+    /// Longer text for people: a traceback, a diff, captured stderr.
+    #[serde(skip)]
+    pub(crate) detail: Option<String>,
+    /// The line inside the Markdown file where the failure is.
+    #[serde(skip)]
+    pub(crate) failing_line: Option<usize>,
+    pub(crate) duration_ms: u64,
+}
+
+/// A file (or path) that could not be verified at all.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct InputError {
+    pub(crate) file: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) message: String,
+}
+
+/// Counts per status.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Summary {
+    pub(crate) total: usize,
+    pub(crate) pass: usize,
+    pub(crate) fail: usize,
+    pub(crate) error: usize,
+    pub(crate) timeout: usize,
+    pub(crate) crash: usize,
+    pub(crate) skip: usize,
+    pub(crate) duration_ms: u64,
+}
+
+impl Summary {
+    pub(crate) fn add(&mut self, status: Status) {
+        self.total += 1;
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+            Status::Timeout => self.timeout += 1,
+            Status::Crash => self.crash += 1,
+            Status::Skip => self.skip += 1,
+        }
+    }
+
+    pub(crate) fn failures(&self) -> usize {
+        self.fail + self.error + self.timeout + self.crash
+    }
+}
+
+/// Receives results as they happen and renders them.
+pub(crate) trait Reporter {
+    /// Called once, before the first result, with the number of blocks and files.
+    fn start(&mut self, total_blocks: usize, files: usize);
+    fn input_error(&mut self, error: &InputError);
+    /// A warning about a file that still runs.
+    fn warning(&mut self, file: &str, line: usize, message: &str);
+    fn result(&mut self, result: &BlockResult);
+    fn finish(&mut self, summary: &Summary, elapsed: Duration) -> std::io::Result<()>;
+}

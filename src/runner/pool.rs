@@ -1,0 +1,338 @@
+//! A pool of zygote workers, one dispatcher thread each.
+
+use std::collections::{HashSet, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::worker::protocol::{BlockEnd, BlockRun, Captured, SessionJob, WorkerEvent};
+use crate::worker::zygote::SCRATCH_ENV;
+
+/// Environment variables passed to workers (and so to user code); everything
+/// else in `kata`'s environment, tokens and credentials included, stays out.
+const ENV_ALLOW_LIST: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_MESSAGES",
+    "TZ",
+    "TMPDIR",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "PYTHONHASHSEED",
+];
+
+/// How long a worker may take to start and warm up.
+const STARTUP_LIMIT: Duration = Duration::from_secs(60);
+/// Slack added to a job's own limits before the worker itself is presumed stuck.
+const WORKER_SLACK: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone)]
+pub(crate) struct PoolOptions {
+    pub(crate) workers: usize,
+    /// Where workers create session scratch directories.
+    pub(crate) scratch_root: PathBuf,
+}
+
+/// What the pool reports to its caller.
+#[derive(Debug)]
+pub(crate) enum PoolEvent {
+    Block {
+        job: u64,
+        index: usize,
+        run: Box<BlockRun>,
+    },
+    /// Every block of the job has been reported.
+    JobDone { job: u64 },
+}
+
+/// Runs `jobs` on `options.workers` zygotes, calling `on_event` on this thread
+/// for every event, as it happens. Fails only if no worker can start at all.
+pub(crate) fn run_pool(
+    jobs: Vec<SessionJob>,
+    options: &PoolOptions,
+    mut on_event: impl FnMut(PoolEvent),
+) -> Result<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let workers = options.workers.clamp(1, jobs.len());
+    let queue = Arc::new(Mutex::new(VecDeque::from(jobs)));
+    let (events, received) = mpsc::channel::<DispatcherMessage>();
+    std::thread::scope(|scope| -> Result<()> {
+        for number in 0..workers {
+            let queue = Arc::clone(&queue);
+            let events = events.clone();
+            std::thread::Builder::new()
+                .name(format!("dispatcher-{number}"))
+                .spawn_scoped(scope, move || dispatch(&queue, options, &events))
+                .context("starting a dispatcher thread")?;
+        }
+        drop(events);
+        let mut startup_errors = Vec::new();
+        let mut running = workers;
+        for message in received {
+            match message {
+                DispatcherMessage::Event(event) => on_event(event),
+                DispatcherMessage::Failed(err) => {
+                    startup_errors.push(err);
+                    running -= 1;
+                    if running == 0 {
+                        let err = startup_errors.remove(0);
+                        queue.lock().map(|mut q| q.clear()).ok();
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+enum DispatcherMessage {
+    Event(PoolEvent),
+    /// This dispatcher's worker could not start; it stopped.
+    Failed(anyhow::Error),
+}
+
+fn dispatch(
+    queue: &Mutex<VecDeque<SessionJob>>,
+    options: &PoolOptions,
+    events: &Sender<DispatcherMessage>,
+) {
+    let mut worker: Option<Worker> = None;
+    loop {
+        let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+            return;
+        };
+        if worker.is_none() {
+            match Worker::spawn(options) {
+                Ok(started) => worker = Some(started),
+                Err(err) => {
+                    if let Ok(mut q) = queue.lock() {
+                        q.push_front(job);
+                    }
+                    let _ = events.send(DispatcherMessage::Failed(err));
+                    return;
+                }
+            }
+        }
+        let Some(current) = worker.as_mut() else {
+            return;
+        };
+        let healthy = current.run_job(&job, events);
+        if !healthy {
+            worker = None;
+        }
+    }
+}
+
+/// One zygote process, seen from `kata`.
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    events: Receiver<Result<WorkerEvent, String>>,
+    stderr_tail: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Worker {
+    fn spawn(options: &PoolOptions) -> Result<Worker> {
+        let exe = std::env::current_exe().context("locating the kata executable")?;
+        let mut command = Command::new(exe);
+        command
+            .arg("__zygote")
+            .env_clear()
+            .envs(
+                ENV_ALLOW_LIST.iter().filter_map(|name| {
+                    std::env::var_os(name).map(|value| (name.to_string(), value))
+                }),
+            )
+            .env(SCRATCH_ENV, &options.scratch_root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        if std::env::var_os("PYTHONHASHSEED").is_none() {
+            // Same hashes on every run: set and dict-of-str ordering in
+            // printed output does not change from one CI run to the next.
+            command.env("PYTHONHASHSEED", "0");
+        }
+        let mut child = command.spawn().context("starting a worker process")?;
+        let stdin = child.stdin.take().context("worker stdin")?;
+        let stdout = child.stdout.take().context("worker stdout")?;
+        let stderr = child.stderr.take().context("worker stderr")?;
+        let (sender, events) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("worker-reader".into())
+            .spawn(move || read_events(stdout, &sender))
+            .context("starting a worker reader thread")?;
+        let stderr_tail = Arc::new(Mutex::new(Vec::new()));
+        let tail = Arc::clone(&stderr_tail);
+        std::thread::Builder::new()
+            .name("worker-stderr".into())
+            .spawn(move || keep_tail(stderr, &tail))
+            .context("starting a worker stderr thread")?;
+        let mut worker = Worker {
+            child,
+            stdin,
+            events,
+            stderr_tail,
+        };
+        match worker.events.recv_timeout(STARTUP_LIMIT) {
+            Ok(Ok(WorkerEvent::Ready { .. })) => Ok(worker),
+            Ok(Ok(other)) => bail!("the worker sent {other:?} before it was ready"),
+            Ok(Err(_)) | Err(_) => {
+                worker.kill();
+                std::thread::sleep(Duration::from_millis(50));
+                let tail = worker.stderr_text();
+                Err(anyhow!(
+                    "the Python worker failed to start{}",
+                    if tail.is_empty() {
+                        String::new()
+                    } else {
+                        format!(":\n{tail}")
+                    }
+                ))
+            }
+        }
+    }
+
+    fn stderr_text(&self) -> String {
+        self.stderr_tail
+            .lock()
+            .map(|tail| String::from_utf8_lossy(&tail).trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Sends `job` and forwards its events. Returns false if the worker died
+    /// or stopped answering (its unfinished blocks are reported as crashes).
+    fn run_job(&mut self, job: &SessionJob, events: &Sender<DispatcherMessage>) -> bool {
+        let mut reported: HashSet<usize> = HashSet::new();
+        let budget = job
+            .blocks
+            .iter()
+            .map(|b| Duration::from_millis(b.timeout_ms + job.limits.kill_grace_ms))
+            .sum::<Duration>()
+            + WORKER_SLACK;
+        let sent = serde_json::to_vec(job)
+            .map_err(|e| e.to_string())
+            .and_then(|mut line| {
+                line.push(b'\n');
+                self.stdin.write_all(&line).map_err(|e| e.to_string())?;
+                self.stdin.flush().map_err(|e| e.to_string())
+            });
+        let failure = match sent {
+            Err(err) => format!("could not send the job to the worker ({err})"),
+            Ok(()) => loop {
+                match self.events.recv_timeout(budget) {
+                    Ok(Ok(WorkerEvent::Block {
+                        job: id,
+                        index,
+                        run,
+                    })) if id == job.id => {
+                        reported.insert(index);
+                        let event = PoolEvent::Block {
+                            job: id,
+                            index,
+                            run,
+                        };
+                        let _ = events.send(DispatcherMessage::Event(event));
+                    }
+                    Ok(Ok(WorkerEvent::Done { job: id })) if id == job.id => {
+                        let _ =
+                            events.send(DispatcherMessage::Event(PoolEvent::JobDone { job: id }));
+                        return true;
+                    }
+                    Ok(Ok(other)) => {
+                        break format!("the worker sent an unexpected event: {other:?}");
+                    }
+                    Ok(Err(err)) => break err,
+                    Err(RecvTimeoutError::Timeout) => {
+                        break "the worker stopped answering".to_owned();
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break "the worker died".to_owned(),
+                }
+            },
+        };
+        self.kill();
+        let tail = self.stderr_text();
+        let reason = if tail.is_empty() {
+            failure
+        } else {
+            format!("{failure}: {tail}")
+        };
+        for index in (0..job.blocks.len()).filter(|i| !reported.contains(i)) {
+            let run = Box::new(BlockRun {
+                end: BlockEnd::Crash {
+                    reason: reason.clone(),
+                },
+                stdout: Captured::default(),
+                stderr: Captured::default(),
+                duration_ms: 0.0,
+            });
+            let event = PoolEvent::Block {
+                job: job.id,
+                index,
+                run,
+            };
+            let _ = events.send(DispatcherMessage::Event(event));
+        }
+        let _ = events.send(DispatcherMessage::Event(PoolEvent::JobDone { job: job.id }));
+        false
+    }
+
+    fn kill(&mut self) {
+        let pid = self.child.id() as i32;
+        crate::worker::sys::kill_group(pid, libc::SIGKILL);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn read_events(stdout: impl Read, sender: &Sender<Result<WorkerEvent, String>>) {
+    for line in BufReader::new(stdout).lines() {
+        let message = match line {
+            Ok(line) => {
+                serde_json::from_str(&line).map_err(|e| format!("unreadable worker event: {e}"))
+            }
+            Err(err) => Err(format!("reading from the worker failed: {err}")),
+        };
+        let stop = message.is_err();
+        if sender.send(message).is_err() || stop {
+            return;
+        }
+    }
+}
+
+/// Keeps the last few kilobytes a worker wrote to stderr, for error messages.
+fn keep_tail(mut stderr: impl Read, tail: &Mutex<Vec<u8>>) {
+    const KEEP: usize = 8 * 1024;
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = stderr.read(&mut buf) {
+        if n == 0 {
+            return;
+        }
+        if let Ok(mut tail) = tail.lock() {
+            tail.extend_from_slice(&buf[..n]);
+            let excess = tail.len().saturating_sub(KEEP);
+            tail.drain(..excess);
+        }
+    }
+}

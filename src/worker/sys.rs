@@ -1,0 +1,287 @@
+//! Thin wrappers over the Linux calls the zygote needs: pipes, poll, pidfd,
+//! process groups, rlimits and signals. All `unsafe` of the worker lives here.
+#![expect(
+    unsafe_code,
+    reason = "fork supervision needs raw descriptors, signals and rlimits"
+)]
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+/// Lowest descriptor number for the zygote's own pipes, so that the child's
+/// `dup2` onto 0-3 never clobbers one of them.
+const HIGH_FD: RawFd = 10;
+
+fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// A close-on-exec pipe `(read, write)` with both ends at descriptors >= 10.
+pub(crate) fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as RawFd; 2];
+    check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    Ok((move_high(read)?, move_high(write)?))
+}
+
+fn move_high(fd: OwnedFd) -> io::Result<OwnedFd> {
+    if fd.as_raw_fd() >= HIGH_FD {
+        return Ok(fd);
+    }
+    let new = check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, HIGH_FD) })?;
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+pub(crate) fn set_nonblocking(fd: &OwnedFd) -> io::Result<()> {
+    let flags = check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) })?;
+    check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) })?;
+    Ok(())
+}
+
+/// Result of a non-blocking read.
+pub(crate) enum ReadResult {
+    Data(usize),
+    WouldBlock,
+    Eof,
+}
+
+pub(crate) fn read_nonblocking(fd: &OwnedFd, buf: &mut [u8]) -> io::Result<ReadResult> {
+    loop {
+        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n > 0 {
+            return Ok(ReadResult::Data(n as usize));
+        }
+        if n == 0 {
+            return Ok(ReadResult::Eof);
+        }
+        let err = io::Error::last_os_error();
+        match err.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock => return Ok(ReadResult::WouldBlock),
+            _ => return Err(err),
+        }
+    }
+}
+
+/// A descriptor that becomes readable when the process exits (Linux >= 5.3).
+pub(crate) fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// Waits until one of `fds` is readable (or hung up), or `timeout` passes.
+/// Returns, per descriptor, whether it is ready.
+pub(crate) fn poll(fds: &[RawFd], timeout: Option<Duration>) -> io::Result<Vec<bool>> {
+    let mut entries: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|&fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    let millis = match timeout {
+        None => -1,
+        Some(t) => t.as_millis().min(i32::MAX as u128) as libc::c_int,
+    };
+    loop {
+        let ret =
+            unsafe { libc::poll(entries.as_mut_ptr(), entries.len() as libc::nfds_t, millis) };
+        if ret >= 0 {
+            return Ok(entries.iter().map(|e| e.revents != 0).collect());
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// Sends `signal` to every process of the group led by `pgid`.
+pub(crate) fn kill_group(pgid: libc::pid_t, signal: libc::c_int) {
+    if pgid > 0 {
+        unsafe { libc::kill(-pgid, signal) };
+    }
+}
+
+/// Reaps `pid`, returning its raw wait status.
+pub(crate) fn wait(pid: libc::pid_t) -> io::Result<libc::c_int> {
+    let mut status = 0;
+    loop {
+        let ret = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if ret >= 0 {
+            return Ok(status);
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// Describes a raw wait status for a report.
+pub(crate) fn describe_wait_status(status: libc::c_int) -> String {
+    if libc::WIFSIGNALED(status) {
+        let signal = libc::WTERMSIG(status);
+        format!("killed by signal {signal} ({})", signal_name(signal))
+    } else if libc::WIFEXITED(status) {
+        format!("exited with status {}", libc::WEXITSTATUS(status))
+    } else {
+        format!("ended with wait status {status}")
+    }
+}
+
+pub(crate) fn signal_name(signal: libc::c_int) -> &'static str {
+    match signal {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGTRAP => "SIGTRAP",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGXCPU => "SIGXCPU (CPU time limit)",
+        libc::SIGXFSZ => "SIGXFSZ (file size limit)",
+        libc::SIGSYS => "SIGSYS",
+        _ => "unknown signal",
+    }
+}
+
+pub(crate) fn set_rlimit(resource: libc::__rlimit_resource_t, value: u64) {
+    let limit = libc::rlimit {
+        rlim_cur: value as libc::rlim_t,
+        rlim_max: value as libc::rlim_t,
+    };
+    unsafe { libc::setrlimit(resource, &limit) };
+}
+
+/// Ignores SIGPIPE and SIGXFSZ so that writing to a closed pipe or past the
+/// file-size limit raises an error in Python instead of killing the process
+/// (CPython embedded by pyo3 installs no handlers of its own).
+pub(crate) fn ignore_pipe_and_file_size_signals() {
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Asks the kernel to SIGKILL this process when its parent thread exits, so a
+/// killed `kata` never leaves workers behind.
+pub(crate) fn die_with_parent() {
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        if libc::getppid() == 1 {
+            libc::_exit(1);
+        }
+    }
+}
+
+/// Moves the protocol channel off fd 1: returns a duplicate of the current
+/// stdout and points fd 1 at /dev/null, so stray writes to fd 1 (C code,
+/// `os.write(1, ...)`) can never corrupt the channel.
+pub(crate) fn take_stdout_for_protocol() -> io::Result<OwnedFd> {
+    let protocol = check(unsafe { libc::fcntl(1, libc::F_DUPFD_CLOEXEC, HIGH_FD) })?;
+    let protocol = unsafe { OwnedFd::from_raw_fd(protocol) };
+    let null = std::fs::OpenOptions::new().write(true).open("/dev/null")?;
+    check(unsafe { libc::dup2(null.as_raw_fd(), 1) })?;
+    Ok(protocol)
+}
+
+/// The pieces of the child's set-up after `fork`, before any Python runs.
+/// Only async-signal-safe calls: the child of a fork may not allocate safely.
+pub(crate) struct ChildSetup {
+    pub(crate) stdout: RawFd,
+    pub(crate) stderr: RawFd,
+    pub(crate) results: RawFd,
+    pub(crate) acks: RawFd,
+    pub(crate) null: RawFd,
+    pub(crate) cwd: std::ffi::CString,
+    pub(crate) memory_bytes: u64,
+    pub(crate) file_size_bytes: u64,
+    pub(crate) open_files: u64,
+    pub(crate) cpu_seconds: u64,
+}
+
+/// Fd of the result channel in the child.
+pub(crate) const CHILD_RESULT_FD: RawFd = 3;
+/// Fd on which the child waits for the zygote to acknowledge each block.
+pub(crate) const CHILD_ACK_FD: RawFd = 4;
+
+impl ChildSetup {
+    /// Runs in the child right after `fork`. On failure the child exits with 71.
+    pub(crate) fn apply(&self) {
+        unsafe {
+            libc::setpgid(0, 0);
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            let ok = libc::dup2(self.null, 0) >= 0
+                && libc::dup2(self.stdout, 1) >= 0
+                && libc::dup2(self.stderr, 2) >= 0
+                && libc::dup2(self.results, CHILD_RESULT_FD) >= 0
+                && libc::dup2(self.acks, CHILD_ACK_FD) >= 0
+                && libc::fcntl(CHILD_RESULT_FD, libc::F_SETFD, libc::FD_CLOEXEC) >= 0
+                && libc::fcntl(CHILD_ACK_FD, libc::F_SETFD, libc::FD_CLOEXEC) >= 0
+                && libc::chdir(self.cwd.as_ptr()) == 0;
+            if !ok {
+                libc::_exit(71);
+            }
+            libc::syscall(
+                libc::SYS_close_range,
+                CHILD_ACK_FD + 1,
+                libc::c_uint::MAX,
+                0,
+            );
+        }
+        if self.memory_bytes > 0 {
+            set_rlimit(libc::RLIMIT_AS, self.memory_bytes);
+        }
+        set_rlimit(libc::RLIMIT_FSIZE, self.file_size_bytes);
+        set_rlimit(libc::RLIMIT_NOFILE, self.open_files);
+        set_rlimit(libc::RLIMIT_CORE, 0);
+        set_rlimit(libc::RLIMIT_CPU, self.cpu_seconds);
+    }
+}
+
+/// Forks. In the child, returns `Ok(0)`.
+pub(crate) fn fork() -> io::Result<libc::pid_t> {
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(pid)
+    }
+}
+
+/// Ends the current process at once: no destructors, no atexit, no flushing.
+pub(crate) fn exit_now(code: libc::c_int) -> ! {
+    unsafe { libc::_exit(code) }
+}
+
+/// Writes all of `bytes` to `fd`.
+pub(crate) fn write_all(fd: &OwnedFd, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        let n = unsafe { libc::write(fd.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
+        if n < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(err);
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
+}

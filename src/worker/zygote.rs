@@ -1,0 +1,553 @@
+//! The `kata __zygote` worker: one embedded interpreter, warmed up once, that
+//! forks a fresh child per session and supervises it from outside.
+//!
+//! The zygote stays single-threaded (fork safety) and runs no user code. For
+//! each [`SessionJob`] it forks a child that runs the blocks through the
+//! Python harness; it reads the child's stdout and stderr pipes, its result
+//! pipe (start/end records) and a pidfd in one `poll` loop, enforces each
+//! block's wall-clock limit (SIGTERM to the process group, a grace period,
+//! SIGKILL) and reports every block to `kata` as a [`WorkerEvent`]. When a
+//! block times out or its child dies, the session resumes in a new child that
+//! replays the blocks before it (silently) and goes on with the next one.
+
+use std::collections::HashSet;
+use std::ffi::CString;
+use std::io::{BufRead, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::protocol::{
+    BlockEnd, BlockRun, Captured, HarnessRecord, JobBlock, SessionJob, WorkerEvent,
+};
+use super::sys::{self, ReadResult};
+use crate::python::Harness;
+
+/// Environment variable naming the directory where session scratch
+/// directories are created (set by `kata` for its workers).
+pub(crate) const SCRATCH_ENV: &str = "KATA_SCRATCH_ROOT";
+
+/// Wait for the harness between blocks (it does almost nothing there).
+const BETWEEN_BLOCKS: Duration = Duration::from_secs(30);
+
+pub(crate) fn main() -> ExitCode {
+    match serve() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "kata worker: {err:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn serve() -> Result<()> {
+    sys::die_with_parent();
+    sys::ignore_pipe_and_file_size_signals();
+    let protocol = sys::take_stdout_for_protocol().context("setting up the result channel")?;
+    crate::python::initialize()?;
+    let (harness, python_version) = Harness::load()?;
+    let scratch_root = std::env::var_os(SCRATCH_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let mut channel = Channel { fd: protocol };
+    channel.send(&WorkerEvent::Ready { python_version })?;
+
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading a job")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let job: SessionJob = serde_json::from_str(&line).context("decoding a job")?;
+        run_job(&harness, &job, &scratch_root, &mut channel)?;
+    }
+    Ok(())
+}
+
+/// The private channel back to `kata`.
+struct Channel {
+    fd: OwnedFd,
+}
+
+impl Channel {
+    fn send(&mut self, event: &WorkerEvent) -> Result<()> {
+        let mut line = serde_json::to_vec(event)?;
+        line.push(b'\n');
+        sys::write_all(&self.fd, &line).context("writing to kata")
+    }
+}
+
+/// Runs every block of `job`, resuming in a fresh child after a death.
+fn run_job(
+    harness: &Harness,
+    job: &SessionJob,
+    scratch_root: &std::path::Path,
+    channel: &mut Channel,
+) -> Result<()> {
+    let mut pending: Vec<usize> = (0..job.blocks.len()).collect();
+    let mut replay: Vec<usize> = Vec::new();
+    while !pending.is_empty() {
+        let replay_set: HashSet<usize> = replay.iter().copied().collect();
+        let run_list: Vec<usize> = replay.iter().chain(pending.iter()).copied().collect();
+        let outcome = run_child(harness, job, &run_list, &replay_set, scratch_root, channel)?;
+        let finished: HashSet<usize> = outcome.finished.iter().copied().collect();
+        match outcome.death {
+            None => break,
+            Some((index, end)) if replay_set.contains(&index) => {
+                let reason = format!(
+                    "the session could not be restored: replaying the block at line {} failed ({})",
+                    job.blocks[index].line,
+                    describe_end(&end)
+                );
+                for &left in pending.iter().filter(|i| !finished.contains(i)) {
+                    let end = BlockEnd::NotRun {
+                        reason: reason.clone(),
+                    };
+                    channel.send(&WorkerEvent::Block {
+                        job: job.id,
+                        index: left,
+                        run: Box::new(BlockRun {
+                            end,
+                            stdout: Captured::default(),
+                            stderr: Captured::default(),
+                            duration_ms: 0.0,
+                        }),
+                    })?;
+                }
+                break;
+            }
+            Some((index, end)) => {
+                channel.send(&WorkerEvent::Block {
+                    job: job.id,
+                    index,
+                    run: Box::new(BlockRun {
+                        end: end.end,
+                        stdout: end.stdout,
+                        stderr: end.stderr,
+                        duration_ms: end.duration_ms,
+                    }),
+                })?;
+                replay.extend(pending.iter().copied().filter(|i| finished.contains(i)));
+                replay.sort_unstable();
+                pending.retain(|i| *i != index && !finished.contains(i));
+            }
+        }
+    }
+    channel.send(&WorkerEvent::Done { job: job.id })
+}
+
+fn describe_end(end: &DeadBlock) -> String {
+    match &end.end {
+        BlockEnd::Timeout { limit_ms } => format!("timed out after {limit_ms} ms"),
+        BlockEnd::Crash { reason } => reason.clone(),
+        BlockEnd::NotRun { reason } => reason.clone(),
+        BlockEnd::Finished { .. } => "finished".to_owned(),
+    }
+}
+
+/// A block whose child died under it, with what it had printed.
+struct DeadBlock {
+    end: BlockEnd,
+    stdout: Captured,
+    stderr: Captured,
+    duration_ms: f64,
+}
+
+struct ChildOutcome {
+    /// Blocks whose `end` record arrived, in order (replayed ones included).
+    finished: Vec<usize>,
+    /// The block the child died in, if it did not finish the run list.
+    death: Option<(usize, DeadBlock)>,
+}
+
+/// The harness's job, as `run_session` reads it.
+#[derive(Serialize)]
+struct HarnessJob<'a> {
+    nonce: &'a str,
+    filename: &'a str,
+    source: &'a str,
+    namespace: &'a str,
+    blocks: Vec<&'a JobBlock>,
+}
+
+/// Output of one stream, kept up to a cap.
+struct Capture {
+    bytes: Vec<u8>,
+    dropped: u64,
+    cap: usize,
+}
+
+impl Capture {
+    fn new(cap: usize) -> Capture {
+        Capture {
+            bytes: Vec::new(),
+            dropped: 0,
+            cap,
+        }
+    }
+
+    fn push(&mut self, chunk: &[u8]) {
+        let room = self.cap.saturating_sub(self.bytes.len());
+        let kept = room.min(chunk.len());
+        self.bytes.extend_from_slice(&chunk[..kept]);
+        self.dropped += (chunk.len() - kept) as u64;
+    }
+
+    fn take(&mut self) -> Captured {
+        let captured = Captured {
+            text: String::from_utf8_lossy(&self.bytes).into_owned(),
+            dropped_bytes: self.dropped,
+        };
+        self.bytes.clear();
+        self.dropped = 0;
+        captured
+    }
+}
+
+/// The block the child is running now.
+struct Running {
+    index: usize,
+    started: Instant,
+    deadline: Instant,
+    limit_ms: u64,
+}
+
+fn run_child(
+    harness: &Harness,
+    job: &SessionJob,
+    run_list: &[usize],
+    replay: &HashSet<usize>,
+    scratch_root: &std::path::Path,
+    channel: &mut Channel,
+) -> Result<ChildOutcome> {
+    let nonce = nonce();
+    let harness_job = HarnessJob {
+        nonce: &nonce,
+        filename: &job.filename,
+        source: &job.source,
+        namespace: &job.namespace,
+        blocks: run_list.iter().map(|&i| &job.blocks[i]).collect(),
+    };
+    let job_json = serde_json::to_string(&harness_job)?;
+    let scratch = tempfile::Builder::new()
+        .prefix("session-")
+        .tempdir_in(scratch_root)
+        .with_context(|| {
+            format!(
+                "creating a scratch directory in `{}`",
+                scratch_root.display()
+            )
+        })?;
+
+    let (out_read, out_write) = sys::pipe()?;
+    let (err_read, err_write) = sys::pipe()?;
+    let (res_read, res_write) = sys::pipe()?;
+    let (ack_read, ack_write) = sys::pipe()?;
+    let null = std::fs::File::open("/dev/null")?;
+    let total_ms: u64 = run_list.iter().map(|&i| job.blocks[i].timeout_ms).sum();
+    let setup = sys::ChildSetup {
+        stdout: out_write.as_raw_fd(),
+        stderr: err_write.as_raw_fd(),
+        results: res_write.as_raw_fd(),
+        acks: ack_read.as_raw_fd(),
+        null: null.as_raw_fd(),
+        cwd: CString::new(scratch.path().as_os_str().as_encoded_bytes())?,
+        memory_bytes: job.limits.memory_bytes,
+        file_size_bytes: job.limits.file_size_bytes,
+        open_files: job.limits.open_files,
+        cpu_seconds: total_ms / 1000 + 5,
+    };
+    let pid = harness.fork_session(&setup, &job_json)?;
+    drop((out_write, err_write, res_write, ack_read, null));
+    let pidfd = sys::pidfd_open(pid).context("pidfd_open")?;
+    for fd in [&out_read, &err_read, &res_read] {
+        sys::set_nonblocking(fd)?;
+    }
+
+    let mut supervisor = Supervisor {
+        job,
+        replay,
+        out: &out_read,
+        err: &err_read,
+        acks: ack_write,
+        nonce,
+        stdout: Capture::new(job.limits.output_bytes),
+        stderr: Capture::new(job.limits.output_bytes),
+        records: Vec::new(),
+        running: None,
+        finished: Vec::new(),
+        protocol_error: None,
+        idle_deadline: Instant::now() + BETWEEN_BLOCKS,
+        buf: vec![0u8; 64 * 1024],
+    };
+    let kill_grace = Duration::from_millis(job.limits.kill_grace_ms);
+    let mut terminated_at: Option<Instant> = None;
+    let mut open = [true, true, true];
+
+    let status = loop {
+        let now = Instant::now();
+        let deadline = match (&terminated_at, &supervisor.running) {
+            (Some(at), _) => *at + kill_grace,
+            (None, Some(running)) => running.deadline,
+            (None, None) => supervisor.idle_deadline,
+        };
+        if now >= deadline || supervisor.protocol_error.is_some() && terminated_at.is_none() {
+            if terminated_at.is_none() && supervisor.protocol_error.is_none() {
+                sys::kill_group(pid, libc::SIGTERM);
+                terminated_at = Some(now);
+            } else {
+                sys::kill_group(pid, libc::SIGKILL);
+                terminated_at.get_or_insert(now);
+            }
+        }
+        let mut fds = vec![pidfd.as_raw_fd()];
+        let streams = [&out_read, &err_read, &res_read];
+        for (i, fd) in streams.iter().enumerate() {
+            if open[i] {
+                fds.push(fd.as_raw_fd());
+            }
+        }
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let ready = sys::poll(&fds, Some(wait.max(Duration::from_millis(1))))?;
+        let mut slot = 1;
+        for (i, fd) in streams.iter().enumerate() {
+            if !open[i] {
+                continue;
+            }
+            if ready[slot] {
+                open[i] = supervisor.drain(i, fd, channel)?;
+            }
+            slot += 1;
+        }
+        if ready[0] {
+            // Grandchildren may still hold the pipes: kill the group, take
+            // what is already buffered, and do not wait for end of file.
+            sys::kill_group(pid, libc::SIGKILL);
+            for (i, fd) in streams.iter().enumerate() {
+                if open[i] {
+                    supervisor.drain(i, fd, channel)?;
+                }
+            }
+            break sys::wait(pid)?;
+        }
+    };
+
+    let done: HashSet<usize> = supervisor.finished.iter().copied().collect();
+    let first_unfinished = run_list.iter().copied().find(|i| !done.contains(i));
+    let death = match (supervisor.running.take(), first_unfinished) {
+        (_, None) => None,
+        (Some(running), _) => {
+            let end = if let Some(error) = supervisor.protocol_error.take() {
+                BlockEnd::Crash { reason: error }
+            } else if terminated_at.is_some() {
+                BlockEnd::Timeout {
+                    limit_ms: running.limit_ms,
+                }
+            } else {
+                BlockEnd::Crash {
+                    reason: format!(
+                        "the process running the block {}",
+                        sys::describe_wait_status(status)
+                    ),
+                }
+            };
+            Some((running.index, supervisor.dead_block(end, running.started)))
+        }
+        (None, Some(index)) => {
+            let reason = supervisor.protocol_error.take().unwrap_or_else(|| {
+                format!(
+                    "the process {} before running the block",
+                    sys::describe_wait_status(status)
+                )
+            });
+            let end = BlockEnd::Crash { reason };
+            Some((index, supervisor.dead_block(end, Instant::now())))
+        }
+    };
+    drop(scratch);
+    Ok(ChildOutcome {
+        finished: supervisor.finished,
+        death,
+    })
+}
+
+struct Supervisor<'a> {
+    job: &'a SessionJob,
+    replay: &'a HashSet<usize>,
+    out: &'a OwnedFd,
+    err: &'a OwnedFd,
+    /// Write end of the child's ack pipe: one byte per finished block.
+    acks: OwnedFd,
+    buf: Vec<u8>,
+    nonce: String,
+    stdout: Capture,
+    stderr: Capture,
+    records: Vec<u8>,
+    running: Option<Running>,
+    finished: Vec<usize>,
+    protocol_error: Option<String>,
+    idle_deadline: Instant,
+}
+
+/// A record on the result channel.
+#[derive(serde::Deserialize)]
+struct Record {
+    #[serde(rename = "type")]
+    kind: String,
+    nonce: String,
+    #[serde(default)]
+    index: Option<usize>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Longest result record accepted, so a flood on the channel cannot grow memory.
+const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
+
+impl Supervisor<'_> {
+    /// Reads what is available on stream `which` (0 stdout, 1 stderr,
+    /// 2 results). Returns false at end of file.
+    fn drain(&mut self, which: usize, fd: &OwnedFd, channel: &mut Channel) -> Result<bool> {
+        loop {
+            match sys::read_nonblocking(fd, &mut self.buf)? {
+                ReadResult::Eof => return Ok(false),
+                ReadResult::WouldBlock => return Ok(true),
+                ReadResult::Data(n) => match which {
+                    0 => self.stdout.push(&self.buf[..n]),
+                    1 => self.stderr.push(&self.buf[..n]),
+                    _ => {
+                        self.records.extend_from_slice(&self.buf[..n]);
+                        self.take_records(channel)?;
+                    }
+                },
+            }
+        }
+    }
+
+    /// Reads what the child has written to stdout and stderr so far. Called
+    /// on an end record: the child wrote that output before the record and
+    /// now waits for the ack, so this is exactly the block's output.
+    fn drain_output(&mut self) -> Result<()> {
+        let (out, err) = (self.out, self.err);
+        for (which, fd) in [(0, out), (1, err)] {
+            while let ReadResult::Data(n) = sys::read_nonblocking(fd, &mut self.buf)? {
+                match which {
+                    0 => self.stdout.push(&self.buf[..n]),
+                    _ => self.stderr.push(&self.buf[..n]),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn take_records(&mut self, channel: &mut Channel) -> Result<()> {
+        while let Some(newline) = self.records.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.records.drain(..=newline).collect();
+            if self.protocol_error.is_some() {
+                continue;
+            }
+            if let Err(problem) = self.handle_record(&line, channel)? {
+                self.protocol_error = Some(problem);
+            }
+        }
+        if self.records.len() > MAX_RECORD_BYTES && self.protocol_error.is_none() {
+            self.protocol_error = Some("the result channel was flooded".to_owned());
+            self.records.clear();
+        }
+        Ok(())
+    }
+
+    /// Applies one record; `Ok(Err(_))` is a forged or corrupt record.
+    fn handle_record(
+        &mut self,
+        line: &[u8],
+        channel: &mut Channel,
+    ) -> Result<std::result::Result<(), String>> {
+        let corrupt = |why: &str| Ok(Err(format!("the result channel was corrupted ({why})")));
+        let Ok(record) = serde_json::from_slice::<Record>(line) else {
+            return corrupt("unreadable record");
+        };
+        if record.nonce != self.nonce {
+            return corrupt("record with a wrong nonce");
+        }
+        let Some(index) = record.index.filter(|i| *i < self.job.blocks.len()) else {
+            return corrupt("record without a valid block index");
+        };
+        match record.kind.as_str() {
+            "start" => {
+                let limit_ms = self.job.blocks[index].timeout_ms;
+                let now = Instant::now();
+                self.running = Some(Running {
+                    index,
+                    started: now,
+                    deadline: now + Duration::from_millis(limit_ms),
+                    limit_ms,
+                });
+            }
+            "end" => {
+                let Some(running) = self.running.take().filter(|r| r.index == index) else {
+                    return corrupt("end of a block that was not running");
+                };
+                let harness_record: HarnessRecord =
+                    match serde_json::from_value(serde_json::Value::Object(record.rest)) {
+                        Ok(record) => record,
+                        Err(_) => return corrupt("malformed end record"),
+                    };
+                self.drain_output()?;
+                let stdout = self.stdout.take();
+                let stderr = self.stderr.take();
+                // The child may already be gone (it is killed on overrun).
+                let _ = sys::write_all(&self.acks, b"\x01");
+                self.finished.push(index);
+                self.idle_deadline = Instant::now() + BETWEEN_BLOCKS;
+                if !self.replay.contains(&index) {
+                    let run = Box::new(BlockRun {
+                        end: BlockEnd::Finished {
+                            record: Box::new(harness_record),
+                        },
+                        stdout,
+                        stderr,
+                        duration_ms: running.started.elapsed().as_secs_f64() * 1000.0,
+                    });
+                    channel.send(&WorkerEvent::Block {
+                        job: self.job.id,
+                        index,
+                        run,
+                    })?;
+                }
+            }
+            "internal_error" => {
+                let traceback = record
+                    .rest
+                    .get("traceback")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("");
+                return Ok(Err(format!("the kata harness failed: {traceback}")));
+            }
+            _ => return corrupt("unknown record type"),
+        }
+        Ok(Ok(()))
+    }
+
+    fn dead_block(&mut self, end: BlockEnd, started: Instant) -> DeadBlock {
+        DeadBlock {
+            end,
+            stdout: self.stdout.take(),
+            stderr: self.stderr.take(),
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        }
+    }
+}
+
+/// A per-child secret stamped on every record, from the kernel's randomness.
+fn nonce() -> String {
+    let mut bytes = [0u8; 16];
+    if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
+        let _ = std::io::Read::read_exact(&mut random, &mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
