@@ -4,8 +4,15 @@
 //! spawns processes or prints. Line numbers are 1-based lines of the original
 //! file (after a leading BOM is dropped, which does not change line numbers).
 
+mod blocks;
+mod comments;
+mod containers;
 mod directives;
+mod expect;
+mod lines;
+mod mapped;
 mod markdown;
+mod scan;
 
 use std::ops::Range;
 use std::time::Duration;
