@@ -9,7 +9,6 @@ The child calls ``run_session(job_json, 3)`` and ``_exit``s when it returns.
 Protocol (one JSON object per line on the result fd, every record carries the
 job's nonce):
 
-* ``{"type": "start", "index": i, "nonce": ...}`` before each block;
 * ``{"type": "end", "index": i, "nonce": ..., "status": ..., "duration_ms": ...}``
   after each block, with ``status`` one of ``ok``, ``exception`` (plus an
   ``exception`` object), ``skip`` (plus ``reason``) or ``doctest`` (plus a
@@ -18,8 +17,10 @@ job's nonce):
   harness itself breaks (the session then stops).
 
 Everything a block prints goes straight to fds 1 and 2 (unbuffered), and all
-of it is written before the block's ``end`` record, so the zygote can charge
-what it has read from the pipes when it sees ``end`` to that block.
+of it is written before the block's ``end`` record; after that record the
+child waits for one byte on the ack fd, so when the zygote sees ``end`` it
+can drain the pipes and charge exactly that output to the block. There is
+no ``start`` record: the zygote starts the next block's clock when it acks.
 
 The harness never enforces time limits: the zygote kills the child.
 
@@ -54,6 +55,7 @@ __all__ = ["warm_up", "run_session"]
 # ---------------------------------------------------------------------------
 
 _os_write = _os.write
+_CodeType = type(compile('', '', 'exec'))
 _os_read = _os.read
 _os_getcwd = _os.getcwd
 _perf_counter = _time.perf_counter
@@ -553,6 +555,36 @@ def _is_doctest_filename(name):
 _DOCTEST_PARSER = _doctest.DocTestParser()
 
 
+def _shift_lines(code, offset):
+    """``code`` with every line number (nested code included) moved by ``offset``."""
+    consts = code.co_consts
+    if any(_type(c) is _CodeType for c in consts):
+        consts = _tuple(_shift_lines(c, offset) if _type(c) is _CodeType else c
+                        for c in consts)
+    return code.replace(co_firstlineno=code.co_firstlineno + offset,
+                        co_consts=consts)
+
+
+def _compile_at(code_text, filename, code_line):
+    """Compile a block so tracebacks and syntax errors carry Markdown lines.
+
+    Prepending newlines would do the same, but costs time proportional to
+    the block's position in the file for every block: quadratic in a long
+    guide. Shifting the compiled code (or the SyntaxError) is constant.
+    """
+    offset = code_line - 1
+    try:
+        code = _compile(code_text, filename, "exec",
+                        flags=_PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except SyntaxError as err:
+        if offset and _type(err.lineno) is _int:
+            err.lineno += offset
+            if _type(getattr(err, "end_lineno", None)) is _int:
+                err.end_lineno += offset
+        raise
+    return _shift_lines(code, offset) if offset else code
+
+
 # ---------------------------------------------------------------------------
 # Session
 # ---------------------------------------------------------------------------
@@ -656,9 +688,7 @@ class _Session:
         code_line = block.get("code_line") or 1
         t0 = _perf_counter()
         try:
-            code = _compile("\n" * (code_line - 1) + code_text, self.filename,
-                            "exec", flags=_PyCF_ALLOW_TOP_LEVEL_AWAIT,
-                            dont_inherit=True)
+            code = _compile_at(code_text, self.filename, code_line)
             if not compile_only:
                 if code.co_flags & _CO_COROUTINE:
                     coro = _eval(code, ns)
@@ -804,9 +834,6 @@ def _run_session(session, job_json):
     for block in job.get("blocks") or ():
         index = session.index = block.get("index")
         session.install_streams()
-        if not session.emit({"type": "start", "index": index,
-                             "nonce": session.nonce}):
-            return
         session.register_source()
         result = session.run_block(block, ns)
         session.flush_streams()
@@ -888,8 +915,12 @@ ZeroDivisionError: division by zero
 """
 
 
-def warm_up():
-    """Import what sessions need and run each code path once, in the zygote.
+def warm_up(rounds=1):
+    """Import what sessions need and run each code path ``rounds`` times.
+
+    Repeating the work lets 3.11's specialising interpreter quicken the
+    harness's code before the zygote forks, so children neither re-warm it
+    nor dirty (copy-on-write) the code objects doing so.
 
     Leaves no state behind: no fds touched, sys.stdout/stderr/displayhook
     unchanged, linecache entries added during the warm-up removed, no event
@@ -909,39 +940,41 @@ def warm_up():
     except _BaseException:
         cache_keys = None
     try:
-        session = _Session(None, "warm-up")
-        session.set_source("kata-warm-up.md", _WARM_UP_MARKDOWN)
-        ns = {"__builtins__": _builtins}
-        blocks = [
-            {"index": 0, "line": 3, "code_line": 4, "mode": "exec",
-             "code": "def f(x):\n    return 1 / x\nx = f(2)\n"},
-            {"index": 1, "line": 9, "code_line": 10, "mode": "exec",
-             "code": "f(0)\n"},
-            {"index": 2, "line": 9, "code_line": 10, "mode": "compile",
-             "code": "print('ok'\n"},
-            {"index": 3, "line": 13, "code_line": 14, "mode": "doctest",
-             "doctest_flags": ["NORMALIZE_WHITESPACE"],
-             "code": _WARM_UP_MARKDOWN.split("```pycon\n")[1].split("```")[0]},
-            {"index": 4, "line": 1, "code_line": 1, "mode": "exec",
-             "code": "raise SystemExit(3)\n",
-             "requires": {"python": [3, 0], "modules": ["json", "collections.abc"]}},
-        ]
-        for block in blocks:
-            result = session.run_block(block, ns)
-            record = {"type": "end", "index": block["index"], "nonce": "warm-up"}
-            record.update(result)
-            _dumps(record)
-        _requires_reason({"python": [99, 0]})
-        _requires_reason({"modules": ["kata_no_such_module_for_warm_up"]})
-        _dumps({"s": "caf\xe9 \udcff"})
-        # codec lookup and TextIOWrapper set-up, without touching any fd
-        w = _TextIOWrapper(_io.BytesIO(), encoding="utf-8",
-                           errors="backslashreplace", write_through=True,
-                           line_buffering=False)
-        w.write("warm-up \udcff\n")
-        w.flush()
-    except _BaseException:
-        pass
+        for _round in range(rounds):
+            try:
+                session = _Session(None, "warm-up")
+                session.set_source("kata-warm-up.md", _WARM_UP_MARKDOWN)
+                ns = {"__builtins__": _builtins}
+                blocks = [
+                    {"index": 0, "line": 3, "code_line": 4, "mode": "exec",
+                     "code": "def f(x):\n    return 1 / x\nx = f(2)\n"},
+                    {"index": 1, "line": 9, "code_line": 10, "mode": "exec",
+                     "code": "f(0)\n"},
+                    {"index": 2, "line": 9, "code_line": 10, "mode": "compile",
+                     "code": "print('ok'\n"},
+                    {"index": 3, "line": 13, "code_line": 14, "mode": "doctest",
+                     "doctest_flags": ["NORMALIZE_WHITESPACE"],
+                     "code": _WARM_UP_MARKDOWN.split("```pycon\n")[1].split("```")[0]},
+                    {"index": 4, "line": 1, "code_line": 1, "mode": "exec",
+                     "code": "raise SystemExit(3)\n",
+                     "requires": {"python": [3, 0], "modules": ["json", "collections.abc"]}},
+                ]
+                for block in blocks:
+                    result = session.run_block(block, ns)
+                    record = {"type": "end", "index": block["index"], "nonce": "warm-up"}
+                    record.update(result)
+                    _dumps(record)
+                _requires_reason({"python": [99, 0]})
+                _requires_reason({"modules": ["kata_no_such_module_for_warm_up"]})
+                _dumps({"s": "caf\xe9 \udcff"})
+                # codec lookup and TextIOWrapper set-up, without touching any fd
+                w = _TextIOWrapper(_io.BytesIO(), encoding="utf-8",
+                                   errors="backslashreplace", write_through=True,
+                                   line_buffering=False)
+                w.write("warm-up \udcff\n")
+                w.flush()
+            except _BaseException:
+                pass
     finally:
         for attr, value in saved.items():
             try:

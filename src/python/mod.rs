@@ -22,6 +22,11 @@ const HARNESS_SOURCE: &str = include_str!(concat!(
     "/python/kata_harness.py"
 ));
 
+/// How many times the zygote runs the harness's warm-up workload before it
+/// freezes its heap (measured: more rounds, fewer copy-on-write faults and
+/// faster children).
+const WARM_UP_ROUNDS: u32 = 30;
+
 /// The interpreter `kata` was built against (its prefix is compiled into libpython).
 pub(crate) const BUILD_PYTHON: &str = env!("KATA_BUILD_PYTHON");
 /// `major.minor` of that interpreter.
@@ -88,7 +93,7 @@ impl Harness {
                 .and_then(|sys| sys.getattr("modules")?.set_item("kata_harness", &module))
                 .map_err(|err| anyhow::anyhow!("registering the harness failed: {err}"))?;
             module
-                .call_method0("warm_up")
+                .call_method1("warm_up", (WARM_UP_ROUNDS,))
                 .map_err(|err| anyhow::anyhow!("warming up the harness failed: {err}"))?;
             let version: String = py
                 .import("sys")
@@ -144,14 +149,10 @@ impl Harness {
         if faulthandler.is_err() {
             return 72;
         }
-        match self
-            .module
-            .bind(py)
-            .call_method1(
-                "run_session",
-                (job_json, sys::CHILD_RESULT_FD, sys::CHILD_ACK_FD),
-            )
-        {
+        match self.module.bind(py).call_method1(
+            "run_session",
+            (job_json, sys::CHILD_RESULT_FD, sys::CHILD_ACK_FD),
+        ) {
             Ok(_) => 0,
             Err(_) => 70,
         }

@@ -31,8 +31,9 @@ use crate::python::Harness;
 /// directories are created (set by `kata` for its workers).
 pub(crate) const SCRATCH_ENV: &str = "KATA_SCRATCH_ROOT";
 
-/// Wait for the harness between blocks (it does almost nothing there).
-const BETWEEN_BLOCKS: Duration = Duration::from_secs(30);
+/// How long the child may take to exit after its last block (it calls
+/// `_exit` right away; this only bounds a broken child).
+const AFTER_LAST_BLOCK: Duration = Duration::from_secs(10);
 
 pub(crate) fn main() -> ExitCode {
     match serve() {
@@ -216,6 +217,22 @@ struct Running {
     limit_ms: u64,
 }
 
+impl Running {
+    /// The clock of block `index` starts now: at fork for the first block,
+    /// and at the ack of the previous one for the others (the child waits
+    /// for that ack before it goes on).
+    fn new(job: &SessionJob, index: usize) -> Running {
+        let limit_ms = job.blocks[index].timeout_ms;
+        let now = Instant::now();
+        Running {
+            index,
+            started: now,
+            deadline: now + Duration::from_millis(limit_ms),
+            limit_ms,
+        }
+    }
+}
+
 fn run_child(
     harness: &Harness,
     job: &SessionJob,
@@ -270,6 +287,7 @@ fn run_child(
 
     let mut supervisor = Supervisor {
         job,
+        run_list,
         replay,
         out: &out_read,
         err: &err_read,
@@ -278,10 +296,10 @@ fn run_child(
         stdout: Capture::new(job.limits.output_bytes),
         stderr: Capture::new(job.limits.output_bytes),
         records: Vec::new(),
-        running: None,
+        running: run_list.first().map(|&index| Running::new(job, index)),
         finished: Vec::new(),
         protocol_error: None,
-        idle_deadline: Instant::now() + BETWEEN_BLOCKS,
+        idle_deadline: Instant::now() + AFTER_LAST_BLOCK,
         buf: vec![0u8; 64 * 1024],
     };
     let kill_grace = Duration::from_millis(job.limits.kill_grace_ms);
@@ -377,6 +395,8 @@ fn run_child(
 
 struct Supervisor<'a> {
     job: &'a SessionJob,
+    /// The blocks the child runs, in order; the harness reports them so.
+    run_list: &'a [usize],
     replay: &'a HashSet<usize>,
     out: &'a OwnedFd,
     err: &'a OwnedFd,
@@ -478,19 +498,9 @@ impl Supervisor<'_> {
             return corrupt("record without a valid block index");
         };
         match record.kind.as_str() {
-            "start" => {
-                let limit_ms = self.job.blocks[index].timeout_ms;
-                let now = Instant::now();
-                self.running = Some(Running {
-                    index,
-                    started: now,
-                    deadline: now + Duration::from_millis(limit_ms),
-                    limit_ms,
-                });
-            }
             "end" => {
                 let Some(running) = self.running.take().filter(|r| r.index == index) else {
-                    return corrupt("end of a block that was not running");
+                    return corrupt("end record out of order");
                 };
                 let harness_record: HarnessRecord =
                     match serde_json::from_value(serde_json::Value::Object(record.rest)) {
@@ -500,10 +510,14 @@ impl Supervisor<'_> {
                 self.drain_output()?;
                 let stdout = self.stdout.take();
                 let stderr = self.stderr.take();
+                self.finished.push(index);
+                self.idle_deadline = Instant::now() + AFTER_LAST_BLOCK;
+                self.running = self
+                    .run_list
+                    .get(self.finished.len())
+                    .map(|&next| Running::new(self.job, next));
                 // The child may already be gone (it is killed on overrun).
                 let _ = sys::write_all(&self.acks, b"\x01");
-                self.finished.push(index);
-                self.idle_deadline = Instant::now() + BETWEEN_BLOCKS;
                 if !self.replay.contains(&index) {
                     let run = Box::new(BlockRun {
                         end: BlockEnd::Finished {
