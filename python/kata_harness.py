@@ -31,6 +31,7 @@ and it must not start threads or touch fds at import or in ``warm_up()``.
 import ast as _ast
 import builtins as _builtins
 import doctest as _doctest
+import pdb as _pdb
 import errno as _errno
 import importlib as _importlib
 import importlib.machinery as _importlib_machinery
@@ -494,6 +495,25 @@ def _discard(text):
     pass
 
 
+class _QuietPdb(_doctest._OutputRedirectingPdb):
+    """doctest's debugger without reading ``~/.pdbrc`` and ``./.pdbrc``.
+
+    DocTestRunner.run builds one per doctest block; reading the rc files
+    costs two failed opens each time and would let a stray ``.pdbrc`` in
+    the user's home run commands.
+    """
+
+    def __init__(self, out):
+        self._OutputRedirectingPdb__out = out
+        self._OutputRedirectingPdb__debugger_used = False
+        _pdb.Pdb.__init__(self, stdout=out, nosigint=True, readrc=False)
+        self.use_rawinput = 1
+
+
+# DocTestRunner.run looks the debugger class up in doctest's globals.
+_doctest._OutputRedirectingPdb = _QuietPdb
+
+
 class _RecordingRunner(_doctest.DocTestRunner):
     """A DocTestRunner that records every example's outcome and output.
 
@@ -654,8 +674,12 @@ class _Session:
 
     # -- stdout / stderr -------------------------------------------------
     def install_streams(self):
-        self.out = _make_writer(1)
-        self.err = _make_writer(2)
+        # Fresh writers only when a block replaced or closed the previous
+        # ones: creating them costs an fstat and an lseek per stream.
+        if self.out is None or _sys.stdout is not self.out or self.out.closed:
+            self.out = _make_writer(1)
+        if self.err is None or _sys.stderr is not self.err or self.err.closed:
+            self.err = _make_writer(2)
         _sys.stdout = self.out
         _sys.stderr = self.err
 
@@ -984,8 +1008,13 @@ def warm_up(rounds=1):
                 pass
         if cache_keys is not None:
             try:
+                # Lines of real files (the stdlib's, for tracebacks) stay
+                # cached, so children need not read them again; the
+                # warm-up's own in-memory sources go.
                 for key in _list(_linecache.cache):
-                    if key not in cache_keys:
+                    entry = _linecache.cache[key]
+                    real_file = entry[1] is not None and key[:1] == "/"
+                    if key not in cache_keys and not real_file:
                         del _linecache.cache[key]
             except _BaseException:
                 pass

@@ -847,7 +847,9 @@ class WarmUpTest(unittest.TestCase):
         kata_harness.warm_up()
         self.assertIs(sys.stdout, stdout)
         self.assertIs(sys.stderr, stderr)
-        self.assertEqual(set(linecache.cache), keys)
+        # Only real files' lines (kept for children's tracebacks) may stay.
+        new = set(linecache.cache) - keys
+        self.assertTrue(all(k.startswith("/") and os.path.exists(k) for k in new), new)
         self.assertNotIn("kata-warm-up.md", linecache.cache)
         self.assertEqual(threading.active_count(), threads)
         now = getattr(getattr(policy, "_local", None), "_loop", None)
