@@ -513,6 +513,31 @@ class _QuietPdb(_doctest._OutputRedirectingPdb):
 # DocTestRunner.run looks the debugger class up in doctest's globals.
 _doctest._OutputRedirectingPdb = _QuietPdb
 
+# The session running now, for doctest examples with top-level await.
+_ACTIVE_SESSION = None
+
+
+def _doctest_compile(source, filename, mode, flags=0, dont_inherit=False, *rest):
+    """doctest's `compile`: also accepts top-level `await`, as blocks do."""
+    return _compile(source, filename, mode, flags | _PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                    dont_inherit, *rest)
+
+
+def _doctest_exec(code, globs=None, locs=None):
+    """doctest's `exec`: an example with top-level `await` runs on the
+    session's event loop (its displayhook output happens inside)."""
+    session = _ACTIVE_SESSION
+    if _type(code) is _CodeType and code.co_flags & _CO_COROUTINE and session:
+        coro = _eval(code, globs) if locs is None else _eval(code, globs, locs)
+        session.get_loop().run_until_complete(coro)
+        return None
+    return _exec(code, globs) if locs is None else _exec(code, globs, locs)
+
+
+# Names looked up in doctest's globals before builtins: only doctest sees them.
+_doctest.compile = _doctest_compile
+_doctest.exec = _doctest_exec
+
 
 class _RecordingRunner(_doctest.DocTestRunner):
     """A DocTestRunner that records every example's outcome and output.
@@ -836,6 +861,8 @@ def _make_namespace(kind, filename):
 
 
 def _run_session(session, job_json):
+    global _ACTIVE_SESSION
+    _ACTIVE_SESSION = session
     job = _json_loads(job_json)
     session.nonce = job.get("nonce")
     filename = _clean_str(job.get("filename") or "<kata>")

@@ -104,6 +104,7 @@ pub(crate) fn run(
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
     };
+    crate::worker::sys::become_subreaper();
     run_pool(jobs, &options, |event| match event {
         PoolEvent::Block { job, index, run } => {
             let Some(origin) = origins.get(&job) else {
@@ -120,6 +121,8 @@ pub(crate) fn run(
             origins.remove(&job);
         }
     })?;
+    // Workers are gone; whatever they left (re-parented here) goes too.
+    crate::worker::sys::kill_stray_children();
     drop(scratch);
 
     summary.duration_ms = started.elapsed().as_millis() as u64;

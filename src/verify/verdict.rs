@@ -22,7 +22,10 @@ pub(crate) fn judge(file: &str, block: &Block, run: BlockRun) -> BlockResult {
         duration_ms: run.duration_ms.round() as u64,
     };
     let stdout = with_truncation_note(&run.stdout.text, run.stdout.dropped_bytes);
-    let stderr = with_truncation_note(&run.stderr.text, run.stderr.dropped_bytes);
+    let stderr = without_harness_frames(&with_truncation_note(
+        &run.stderr.text,
+        run.stderr.dropped_bytes,
+    ));
     match run.end {
         BlockEnd::Timeout { limit_ms } => {
             result.status = Status::Timeout;
@@ -155,7 +158,10 @@ fn judge_doctest(result: &mut BlockResult, report: DoctestReport) {
 fn judge_output(result: &mut BlockResult, block: &Block, stdout: &str, stderr: &str) {
     let (expected, where_line) = match &block.expectation {
         Expectation::Output(output) => (output.text.as_str(), Some(output.fence_line)),
-        Expectation::Comments { expected } => (expected.as_str(), None),
+        Expectation::Comments { expected } => (
+            expected.as_str(),
+            first_wrong_comment(block, expected, stdout),
+        ),
         Expectation::Raises { exception } => {
             result.status = Status::Fail;
             result.message = format!("expected {exception} to be raised, but nothing was raised");
@@ -168,18 +174,69 @@ fn judge_output(result: &mut BlockResult, block: &Block, stdout: &str, stderr: &
         return;
     }
     result.status = Status::Fail;
-    result.message = match where_line {
-        Some(line) => format!("printed output differs from the output block at line {line}"),
-        None => "printed output differs from the `#>` comments".to_owned(),
+    result.message = match &block.expectation {
+        Expectation::Output(output) => format!(
+            "printed output differs from the output block at line {}",
+            output.fence_line
+        ),
+        _ => "printed output differs from the `#>` comments".to_owned(),
     };
     result.failing_line = where_line;
     result.expected = Some(expected.to_owned());
     result.actual = Some(stdout.to_owned());
-    let mut detail = unified_diff(expected, stdout);
+    let mut detail = unified_diff(&capped(expected), &capped(stdout));
     if !stderr.is_empty() {
         detail.push_str(&labelled("stderr", stderr));
     }
     result.detail = Some(detail.trim_end().to_owned());
+}
+
+/// The Markdown line of the first `#>` comment that the output does not match.
+fn first_wrong_comment(block: &Block, expected: &str, actual: &str) -> Option<usize> {
+    let comment_lines: Vec<usize> = block
+        .code
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start().starts_with("#>"))
+        .map(|(i, _)| block.code_line + i)
+        .collect();
+    let actual_lines: Vec<&str> = actual.lines().map(str::trim_end).collect();
+    let wrong = expected
+        .lines()
+        .map(str::trim_end)
+        .enumerate()
+        .find(|(i, line)| actual_lines.get(*i) != Some(line))
+        .map_or(comment_lines.len().saturating_sub(1), |(i, _)| i);
+    comment_lines.get(wrong).or(comment_lines.last()).copied()
+}
+
+/// Diffing megabytes helps nobody and takes long: diff the first 64 KiB.
+fn capped(text: &str) -> std::borrow::Cow<'_, str> {
+    const DIFF_LIMIT: usize = 64 * 1024;
+    if text.len() <= DIFF_LIMIT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = DIFF_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!(
+        "{}\n[kata: {} more bytes not diffed]\n",
+        &text[..end],
+        text.len() - end
+    ))
+}
+
+/// faulthandler dumps include the harness's own frames below the user's;
+/// they say nothing about the guide.
+fn without_harness_frames(text: &str) -> String {
+    if !text.contains("kata_harness.py") {
+        return text.to_owned();
+    }
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("File \"kata_harness.py\""))
+        .map(|line| format!("{line}\n"))
+        .collect()
 }
 
 fn apply_xfail(result: &mut BlockResult) {

@@ -285,3 +285,49 @@ pub(crate) fn write_all(fd: &OwnedFd, mut bytes: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Makes orphaned descendants (a subprocess started with `setsid`, a
+/// double-forked daemon) be re-parented to this process instead of init, so
+/// [`kill_stray_children`] can find them.
+pub(crate) fn become_subreaper() {
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1);
+    }
+}
+
+/// Kills and reaps every child process of this process (from every thread),
+/// with their process groups, until none is left. Returns how many were
+/// killed. Only call when no child is expected to be alive.
+pub(crate) fn kill_stray_children() -> usize {
+    let mut killed = 0;
+    for _ in 0..64 {
+        let children = child_pids();
+        if children.is_empty() {
+            break;
+        }
+        for pid in children {
+            kill_group(pid, libc::SIGKILL);
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            let _ = wait(pid);
+            killed += 1;
+        }
+    }
+    killed
+}
+
+/// Direct children of this process, from `/proc/self/task/*/children`.
+fn child_pids() -> Vec<libc::pid_t> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    let mut pids = Vec::new();
+    for task in tasks.flatten() {
+        if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
+            pids.extend(
+                text.split_whitespace()
+                    .filter_map(|p| p.parse::<libc::pid_t>().ok()),
+            );
+        }
+    }
+    pids
+}

@@ -47,6 +47,7 @@ pub(crate) fn main() -> ExitCode {
 
 fn serve() -> Result<()> {
     sys::die_with_parent();
+    sys::become_subreaper();
     sys::ignore_pipe_and_file_size_signals();
     let protocol = sys::take_stdout_for_protocol().context("setting up the result channel")?;
     crate::python::initialize()?;
@@ -250,6 +251,8 @@ fn run_child(
         blocks: run_list.iter().map(|&i| &job.blocks[i]).collect(),
     };
     let job_json = serde_json::to_string(&harness_job)?;
+    // The child works in `session-*/work`, so even `..` is its own: a file
+    // written there is not seen by other sessions.
     let scratch = tempfile::Builder::new()
         .prefix("session-")
         .tempdir_in(scratch_root)
@@ -259,6 +262,8 @@ fn run_child(
                 scratch_root.display()
             )
         })?;
+    let workdir = scratch.path().join("work");
+    std::fs::create_dir(&workdir).with_context(|| format!("creating `{}`", workdir.display()))?;
 
     let (out_read, out_write) = sys::pipe()?;
     let (err_read, err_write) = sys::pipe()?;
@@ -272,7 +277,7 @@ fn run_child(
         results: res_write.as_raw_fd(),
         acks: ack_read.as_raw_fd(),
         null: null.as_raw_fd(),
-        cwd: CString::new(scratch.path().as_os_str().as_encoded_bytes())?,
+        cwd: CString::new(workdir.as_os_str().as_encoded_bytes())?,
         memory_bytes: job.limits.memory_bytes,
         file_size_bytes: job.limits.file_size_bytes,
         open_files: job.limits.open_files,
@@ -353,6 +358,8 @@ fn run_child(
             break sys::wait(pid)?;
         }
     };
+    // Anything the child started in a new session was re-parented here.
+    sys::kill_stray_children();
 
     let done: HashSet<usize> = supervisor.finished.iter().copied().collect();
     let first_unfinished = run_list.iter().copied().find(|i| !done.contains(i));

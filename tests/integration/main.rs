@@ -1,0 +1,16 @@
+//! Integration tests of the `kata` binary: each runs `kata` as a user would,
+//! on the fixture guides in `tests/fixtures/guides/`.
+//!
+//! Each fixture states, in an HTML comment right before each Python block,
+//! the verdict it expects (`<!-- expect: pass -->`, kata ignores unknown
+//! comments); `verify::every_guide_gets_the_verdicts_it_states` checks them
+//! all. Fixtures named `bug_*` show known bugs and have ignored tests in
+//! `known_bugs`.
+
+mod harness;
+mod inputs;
+mod isolation;
+mod known_bugs;
+mod processes;
+mod util;
+mod verify;
