@@ -1,32 +1,48 @@
 //! MkDocs containers (`!!! note`, `??? tip`, `???+ tip`, `=== "Tab"`) indent
 //! their content by four spaces, which CommonMark reads as an indented code
 //! block (or, without a blank line after the opener, as the opener's
-//! paragraph). Opener lines are blanked before parsing so that the content
-//! always comes out as an indented code block, which is then parsed again,
-//! dedented, as Markdown of its own.
+//! paragraph). Opener lines are replaced by a thematic break (`___`) before
+//! parsing so that the content always comes out as an indented code block,
+//! which is then parsed again, dedented, as Markdown of its own.
+//!
+//! A thematic break rather than a blank line, because the opener must stay a
+//! line of its own: a nested opener (indented, so inside the outer container's
+//! indented code block) is kept in that block's text, where it is restored to
+//! the original opener for the next level's parse; blanked, it would be dropped
+//! when it is the content's first line (an indented code block never starts
+//! with a blank line), leaving the nested content without its opener. And an
+//! opener at the left margin must end the previous container's content, where
+//! a blank line would only continue its indented code block.
 
 use super::mapped::Mapped;
 
-/// `text` with every container opener blanked (byte offsets kept), and the
-/// start offsets of the opener lines, in order.
-pub(super) fn blank_openers(text: &str) -> (String, Vec<usize>) {
-    let mut blanked = String::with_capacity(text.len());
+/// What an opener is replaced by: a thematic break, which ends a paragraph,
+/// is never a setext underline and never merges with a list marker (`_` is not
+/// one). Openers are at least this long (`!!! x`), so byte offsets are kept.
+const BREAK: &str = "___";
+
+/// `text` with every container opener replaced by a thematic break (byte
+/// offsets kept), and the start offsets of the opener lines, in order.
+pub(super) fn mark_openers(text: &str) -> (String, Vec<usize>) {
+    let mut marked = String::with_capacity(text.len());
     let mut openers = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         match opener_at(line) {
             Some(at) => {
                 let content = line.trim_end_matches(['\n', '\r']);
-                blanked.push_str(line.get(..at).unwrap_or(""));
-                blanked.extend(std::iter::repeat_n(' ', content.len().saturating_sub(at)));
-                blanked.push_str(line.get(content.len()..).unwrap_or(""));
+                let width = content.len().saturating_sub(at);
+                marked.push_str(line.get(..at).unwrap_or(""));
+                marked.push_str(BREAK);
+                marked.extend(std::iter::repeat_n(' ', width.saturating_sub(BREAK.len())));
+                marked.push_str(line.get(content.len()..).unwrap_or(""));
                 openers.push(start);
             }
-            None => blanked.push_str(line),
+            None => marked.push_str(line),
         }
         start += line.len();
     }
-    (blanked, openers)
+    (marked, openers)
 }
 
 /// Where the opener starts in `line`, past block-quote markers, indentation
@@ -131,15 +147,17 @@ mod tests {
     }
 
     #[test]
-    fn blanks_openers_keeping_offsets() {
+    fn marks_openers_keeping_offsets() {
         let text = "a\n> !!! note\r\n    x\n";
-        let (blanked, openers) = blank_openers(text);
-        assert_eq!(blanked, "a\n>         \r\n    x\n");
+        let (marked, openers) = mark_openers(text);
+        assert_eq!(marked, "a\n> ___     \r\n    x\n");
         assert_eq!(openers, [2]);
         assert!(follows_opener(text, &openers, 16));
         assert!(!follows_opener(text, &openers, 1));
+        let (marked, _) = mark_openers("- === \"\u{e9}\"\n    !!! a\n");
+        assert_eq!(marked, "- ___     \n    ___  \n");
         let text = "!!! note\n\n>\n    x\n";
-        let (_, openers) = blank_openers(text);
+        let (_, openers) = mark_openers(text);
         assert!(follows_opener(text, &openers, 16));
         assert!(!follows_opener("\n\n    x", &[], 6));
     }

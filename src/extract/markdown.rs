@@ -358,6 +358,168 @@ mod tests {
         );
     }
 
+    /// A nested container followed by more content of the outer one: the
+    /// nested opener must stay in the outer container's content (`case` also
+    /// checks that `&source[range]` gives back each code line).
+    #[test]
+    fn nested_containers_followed_by_outer_content() {
+        for after in [
+            "    Some prose of the warning.",
+            "    !!! info",
+            "    > A quote in the warning.",
+            "- item",
+        ] {
+            case(
+                &md(&[
+                    "!!! warning",
+                    "",
+                    "    !!! note \"Nested\"",
+                    "",
+                    "        <!-- expect: pass -->",
+                    "        ```py",
+                    "        print(\"deep\")",
+                    "        ```",
+                    "",
+                    "        ```output",
+                    "        deep",
+                    "        ```",
+                    "",
+                    after,
+                    "",
+                    "```python",
+                    "b",
+                    "```",
+                ]),
+                &[(6, 7, "print(\"deep\")\n"), (16, 17, "b\n")],
+            );
+        }
+        case(
+            &md(&[
+                "!!! warning",
+                "",
+                "    !!! note",
+                "",
+                "        ```python",
+                "        a",
+                "        ```",
+                "",
+                "    !!! info",
+                "",
+                "        ```python",
+                "        b",
+                "        ```",
+                "",
+                "    Prose.",
+                "",
+                "!!! tip",
+                "",
+                "    More text.",
+            ]),
+            &[(5, 6, "a\n"), (11, 12, "b\n")],
+        );
+        case(
+            &md(&[
+                "!!! warning",
+                "    !!! note",
+                "        ```python",
+                "        a",
+                "        ```",
+                "    !!! info",
+                "        ```python",
+                "        b",
+                "        ```",
+                "!!! tip",
+                "    More text.",
+            ]),
+            &[(3, 4, "a\n"), (7, 8, "b\n")],
+        );
+    }
+
+    #[test]
+    fn three_levels_of_containers() {
+        case(
+            &md(&[
+                "!!! warning",
+                "",
+                "    ??? note",
+                "",
+                "        ???+ tip",
+                "",
+                "            ```python",
+                "            if a:",
+                "                b",
+                "            ```",
+                "",
+                "        Prose of the note.",
+                "",
+                "        ```py",
+                "        c",
+                "        ```",
+                "",
+                "    Prose of the warning.",
+                "",
+                "    ```python",
+                "    d",
+                "    ```",
+                "",
+                "after",
+            ]),
+            &[(7, 8, "if a:\n    b\n"), (14, 15, "c\n"), (20, 21, "d\n")],
+        );
+    }
+
+    #[test]
+    fn tabs_in_containers() {
+        case(
+            &md(&[
+                "!!! note",
+                "",
+                "    === \"One\"",
+                "",
+                "        ```python",
+                "        a",
+                "        ```",
+                "",
+                "    === \"Two\"",
+                "",
+                "        ```python",
+                "        b",
+                "        ```",
+                "",
+                "    Prose of the note.",
+                "",
+                "```python",
+                "c",
+                "```",
+            ]),
+            &[(5, 6, "a\n"), (11, 12, "b\n"), (17, 18, "c\n")],
+        );
+        case(
+            &md(&[
+                "!!! note",
+                "",
+                "    1. Step",
+                "",
+                "        === \"One\"",
+                "",
+                "            ```python",
+                "            a",
+                "            ```",
+                "",
+                "        === \"Two\"",
+                "",
+                "            ```python",
+                "            b",
+                "            ```",
+                "",
+                "    2. Next",
+                "",
+                "    Prose of the note.",
+            ]),
+            &[(7, 8, "a\n"), (13, 14, "b\n")],
+        );
+    }
+
     #[test]
     fn container_in_list_item() {
         case(

@@ -73,7 +73,7 @@ enum Open {
 
 impl Scanner<'_> {
     fn level(&mut self, level: &Mapped, depth: usize) {
-        let (parsed, openers) = containers::blank_openers(&level.text);
+        let (parsed, openers) = containers::mark_openers(&level.text);
         let mut open = Open::Nothing;
         for (event, range) in Parser::new_ext(&parsed, Options::empty()).into_offset_iter() {
             match event {
@@ -195,7 +195,7 @@ impl Scanner<'_> {
 }
 
 /// Appends an event's text: from the level's own text when the parser took it
-/// verbatim (blanked openers are restored that way), as made up otherwise.
+/// verbatim (marked openers are restored that way), as made up otherwise.
 fn push_piece(
     into: &mut Mapped,
     level: &Mapped,

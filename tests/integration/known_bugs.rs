@@ -17,7 +17,6 @@ fn top_level_await_in_a_doctest() {
 }
 
 #[test]
-#[ignore = "bug: a fence inside a nested MkDocs admonition is not found when more indented content (prose, another admonition) follows"]
 fn nested_admonition_followed_by_prose() {
     assert_guide("bug_nested_admonition_then_prose.md");
 }
