@@ -31,7 +31,6 @@ and it must not start threads or touch fds at import or in ``warm_up()``.
 import ast as _ast
 import builtins as _builtins
 import doctest as _doctest
-import pdb as _pdb
 import errno as _errno
 import importlib as _importlib
 import importlib.machinery as _importlib_machinery
@@ -495,23 +494,30 @@ def _discard(text):
     pass
 
 
-class _QuietPdb(_doctest._OutputRedirectingPdb):
-    """doctest's debugger without reading ``~/.pdbrc`` and ``./.pdbrc``.
+class _NoDebugger:
+    """Stands in for doctest's per-run debugger.
 
-    DocTestRunner.run builds one per doctest block; reading the rc files
-    costs two failed opens each time and would let a stray ``.pdbrc`` in
-    the user's home run commands.
+    DocTestRunner.run builds a full ``pdb.Pdb`` for every doctest block (and
+    it reads ``~/.pdbrc``) only to call ``reset``/``set_continue`` on it and
+    to make ``pdb.set_trace`` interactive. Blocks have no terminal (stdin is
+    /dev/null), so ``pdb.set_trace()`` inside an example does nothing.
     """
 
     def __init__(self, out):
-        self._OutputRedirectingPdb__out = out
-        self._OutputRedirectingPdb__debugger_used = False
-        _pdb.Pdb.__init__(self, stdout=out, nosigint=True, readrc=False)
-        self.use_rawinput = 1
+        pass
+
+    def reset(self):
+        pass
+
+    def set_continue(self):
+        pass
+
+    def set_trace(self, frame=None):
+        pass
 
 
 # DocTestRunner.run looks the debugger class up in doctest's globals.
-_doctest._OutputRedirectingPdb = _QuietPdb
+_doctest._OutputRedirectingPdb = _NoDebugger
 
 # The session running now, for doctest examples with top-level await.
 _ACTIVE_SESSION = None
