@@ -54,6 +54,10 @@ struct VerifyArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Rewrite the expected outputs of failed blocks (output blocks, doctest
+    /// output, `#>` lines) in place to what the code printed in this run.
+    #[arg(long)]
+    update: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -129,6 +133,7 @@ fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
         jobs,
         timeout: args.timeout,
         limits: default_limits(),
+        update: args.update,
     };
     let human = HumanReporter::new(HumanOptions {
         color: color.choice(),

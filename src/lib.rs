@@ -9,6 +9,7 @@ mod extract;
 mod python;
 mod report;
 mod runner;
+mod update;
 mod verify;
 mod version;
 mod worker;

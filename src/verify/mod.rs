@@ -17,6 +17,7 @@ use crate::exit_code::ExitStatus;
 use crate::extract::{self, Document};
 use crate::report::{BlockResult, InputError, Reporter, Status, Summary};
 use crate::runner::{PoolEvent, PoolOptions, run_pool};
+use crate::update::{self, UpdateSummary, Updater};
 use crate::worker::protocol::{Limits, SessionJob};
 
 pub(crate) use files::MarkdownFile;
@@ -28,10 +29,13 @@ pub(crate) struct VerifyConfig {
     pub(crate) jobs: usize,
     pub(crate) timeout: Duration,
     pub(crate) limits: Limits,
+    /// `--update`: rewrite the expected outputs of failed blocks in place.
+    pub(crate) update: bool,
 }
 
 /// A document that was read, with its display name.
 struct Loaded {
+    path: PathBuf,
     display: String,
     document: Document,
 }
@@ -104,6 +108,7 @@ pub(crate) fn run(
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
     };
+    let mut updater = Updater::default();
     crate::worker::sys::become_subreaper();
     run_pool(jobs, &options, |event| match event {
         PoolEvent::Block { job, index, run } => {
@@ -115,7 +120,15 @@ pub(crate) fn run(
             };
             let loaded = &documents[origin.document];
             let block = &loaded.document.blocks[block_index];
-            report(verdict::judge(&loaded.display, block, *run), reporters);
+            let update = config
+                .update
+                .then(|| update::plan(&loaded.document.source, block, &run))
+                .flatten();
+            let result = verdict::judge(&loaded.display, block, *run);
+            if let Some(update) = update {
+                updater.keep(origin.document, &result, update);
+            }
+            report(result, reporters);
         }
         PoolEvent::JobDone { job } => {
             origins.remove(&job);
@@ -131,9 +144,25 @@ pub(crate) fn run(
             .finish(&summary, started.elapsed())
             .context("writing the report")?;
     }
-    Ok(if !input_errors.is_empty() {
+    let mut updated = UpdateSummary::default();
+    if config.update {
+        let mut stderr = std::io::stderr().lock();
+        for (index, loaded) in documents.iter().enumerate() {
+            updater
+                .write_document(
+                    index,
+                    &loaded.path,
+                    &loaded.display,
+                    &loaded.document.source,
+                    &mut stderr,
+                )
+                .context("reporting updates")?;
+        }
+        updated = updater.finish(&mut stderr).context("reporting updates")?;
+    }
+    Ok(if !input_errors.is_empty() || updated.write_errors > 0 {
         ExitStatus::InputError
-    } else if summary.failures() > 0 {
+    } else if summary.failures() > updated.fixed {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -150,6 +179,7 @@ fn load(file: &MarkdownFile) -> Result<Loaded, InputError> {
         std::fs::read(&file.path).map_err(|err| error(format!("cannot read it: {err}"), None))?;
     match extract::extract_document(&bytes) {
         Ok(document) => Ok(Loaded {
+            path: file.path.clone(),
             display: file.display.clone(),
             document,
         }),

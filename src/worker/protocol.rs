@@ -151,8 +151,32 @@ pub(crate) struct DoctestExample {
     pub(crate) line: usize,
     pub(crate) source: String,
     pub(crate) want: String,
+    /// What the example printed; empty when it did not run (`skipped`).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub(crate) got: String,
     pub(crate) ok: bool,
     #[serde(default)]
     pub(crate) exception: bool,
+    /// Not run: `+SKIP`, or not reached after a failure with `FAIL_FAST`.
+    #[serde(default)]
+    pub(crate) skipped: bool,
+}
+
+/// The harness sends `"got": null` for examples that did not run.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipped_doctest_examples_have_no_got() {
+        let example: DoctestExample = serde_json::from_str(
+            r#"{"line": 3, "source": ">>> 1\n", "want": "2\n", "got": null, "ok": true, "exception": false, "skipped": true}"#,
+        )
+        .unwrap();
+        assert!(example.skipped && example.got.is_empty());
+    }
 }
