@@ -1,23 +1,32 @@
 //! The command line: clap types live here and nowhere else. Each command's
 //! arguments are turned into a validated config before anything runs.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use anyhow::{Context, Result, bail};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::exit_code::{EXIT_CODES_HELP, ExitStatus};
 use crate::report::{HumanOptions, HumanReporter, JsonReporter, Reporter};
-use crate::verify::VerifyConfig;
+use crate::verify::{Filter, VerifyConfig};
 use crate::worker::protocol::Limits;
 
 /// Verify the Python in Markdown guides, practise katas, grade them.
 #[derive(Debug, Parser)]
-#[command(name = "kata", version = crate::version::LONG_VERSION, after_help = EXIT_CODES_HELP)]
+#[command(
+    name = "kata",
+    disable_version_flag = true,
+    arg_required_else_help = true,
+    after_help = EXIT_CODES_HELP
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Print kata's version and the embedded Python's (version, stdlib, site-packages, virtualenv).
+    #[arg(short = 'V', long)]
+    version: bool,
     /// When to use colours (`NO_COLOR` is honoured with `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
@@ -28,9 +37,19 @@ enum Command {
     /// Verify the Python blocks in Markdown files or directories.
     #[command(after_help = EXIT_CODES_HELP)]
     Verify(VerifyArgs),
+    /// Print a shell completion script (e.g. `kata completions bash > ~/.local/share/bash-completion/completions/kata`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Internal: a worker process that embeds Python (started by kata itself).
     #[command(name = "__zygote", hide = true)]
-    Zygote,
+    Zygote {
+        /// Print one JSON line describing the embedded Python, then exit.
+        #[arg(long)]
+        info: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +77,22 @@ struct VerifyArgs {
     /// output, `#>` lines) in place to what the code printed in this run.
     #[arg(long)]
     update: bool,
+    /// Print the blocks found (file:line, language, expectation, directives)
+    /// on stdout without running anything.
+    #[arg(long, conflicts_with_all = ["watch", "fail_fast"])]
+    list: bool,
+    /// Only files whose path contains TEXT, or only the block at FILE:LINE
+    /// (the blocks before it in its session run, unreported). Repeatable.
+    #[arg(long, value_name = "TEXT|FILE:LINE")]
+    filter: Vec<String>,
+    /// Start no new session after the first failing block; report what ran
+    /// and how many blocks did not.
+    #[arg(long)]
+    fail_fast: bool,
+    /// After the run, re-verify each Markdown file that changes under the
+    /// paths, until Ctrl-C.
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -96,10 +131,24 @@ fn default_limits() -> Limits {
 
 impl Cli {
     pub(crate) fn run(self) -> Result<ExitStatus> {
+        if self.version {
+            return crate::version::print_version();
+        }
         match self.command {
-            Command::Verify(args) => verify(args, self.color),
-            Command::Zygote => {
-                let code = crate::worker::zygote::main();
+            None => {
+                let help = Cli::command().render_help().ansi().to_string();
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "{help}");
+                Ok(ExitStatus::InputError)
+            }
+            Some(Command::Verify(args)) => verify(args, self.color),
+            Some(Command::Completions { shell }) => completions(shell),
+            Some(Command::Zygote { info }) => {
+                let code = if info {
+                    crate::worker::zygote::info()
+                } else {
+                    crate::worker::zygote::main()
+                };
                 Ok(if code == std::process::ExitCode::SUCCESS {
                     ExitStatus::Success
                 } else {
@@ -108,6 +157,27 @@ impl Cli {
             }
         }
     }
+}
+
+/// [`Cli`] without its hidden subcommands: clap_complete's scripts would
+/// otherwise offer `__zygote`.
+fn public_command() -> clap::Command {
+    let full = Cli::command();
+    clap::Command::new("kata")
+        .about(full.get_about().cloned().unwrap_or_default())
+        .disable_version_flag(true)
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|c| !c.is_hide_set()).cloned())
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<ExitStatus> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut public_command(), "kata", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)
+        .and_then(|()| out.flush())
+        .context("writing the completion script")?;
+    Ok(ExitStatus::Success)
 }
 
 fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
@@ -134,15 +204,32 @@ fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
         timeout: args.timeout,
         limits: default_limits(),
         update: args.update,
+        filters: args.filter.iter().map(|text| Filter::parse(text)).collect(),
+        fail_fast: args.fail_fast,
     };
-    let human = HumanReporter::new(HumanOptions {
+    let human_options = HumanOptions {
         color: color.choice(),
         progress: !args.no_progress,
         quiet: args.quiet,
-    });
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(human)];
-    if let Format::Json = args.format {
-        reporters.push(Box::new(JsonReporter::default()));
+    };
+    if args.list {
+        let format = match args.format {
+            Format::Human => crate::verify::list::ListFormat::Text,
+            Format::Json => crate::verify::list::ListFormat::Json,
+        };
+        let mut messages = HumanReporter::new(human_options);
+        return crate::verify::list::run(&config, format, &mut messages);
     }
-    crate::verify::run(&config, &mut reporters)
+    let reporters = || {
+        let mut reporters: Vec<Box<dyn Reporter>> =
+            vec![Box::new(HumanReporter::new(human_options))];
+        if let Format::Json = args.format {
+            reporters.push(Box::new(JsonReporter::default()));
+        }
+        reporters
+    };
+    if args.watch {
+        return crate::verify::watch::run(&config, color.choice(), &reporters);
+    }
+    crate::verify::run(&config, &mut reporters())
 }

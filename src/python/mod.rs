@@ -158,3 +158,39 @@ impl Harness {
         }
     }
 }
+
+/// What `kata --version` shows about the embedded Python, as one JSON object.
+const INFO_SOURCE: &std::ffi::CStr = cr#"
+import json, os, site, sys, sysconfig
+_paths = sysconfig.get_paths()
+try:
+    _site_packages = site.getsitepackages()
+except AttributeError:
+    _site_packages = [_paths["purelib"]]
+kata_info = json.dumps({
+    "version": sys.version,
+    "version_info": list(sys.version_info[:3]),
+    "implementation": sys.implementation.name,
+    "executable": sys.executable,
+    "prefix": sys.prefix,
+    "base_prefix": sys.base_prefix,
+    "stdlib": _paths["stdlib"],
+    "purelib": _paths["purelib"],
+    "site_packages": _site_packages,
+    "virtual_env": os.environ.get("VIRTUAL_ENV"),
+})
+"#;
+
+/// Describes the interpreter [`initialize`] started (for `kata --version`).
+pub(crate) fn interpreter_info() -> Result<String> {
+    Python::attach(|py| {
+        let failed = |err: PyErr| anyhow::anyhow!("describing the embedded Python failed: {err}");
+        let globals = pyo3::types::PyDict::new(py);
+        py.run(INFO_SOURCE, Some(&globals), None).map_err(failed)?;
+        let info = globals
+            .get_item("kata_info")
+            .map_err(failed)?
+            .context("describing the embedded Python failed")?;
+        info.extract::<String>().map_err(failed)
+    })
+}

@@ -122,6 +122,7 @@ pub(crate) fn summary_line(summary: &Summary, files: usize, elapsed: Duration) -
         (summary.timeout, "timed out"),
         (summary.crash, "crashed"),
         (summary.skip, "skipped"),
+        (summary.not_run, "not run"),
     ] {
         if count > 0 {
             parts.push(format!("{count} {word}"));
@@ -212,6 +213,11 @@ mod tests {
         assert_eq!(
             summary_line(&summary, 2, Duration::from_millis(1500)),
             "2 passed, 1 failed, 1 skipped (4 blocks in 2 files, 1.50s)"
+        );
+        summary.not_run = 3;
+        assert_eq!(
+            summary_line(&summary, 2, Duration::from_millis(1500)),
+            "2 passed, 1 failed, 1 skipped, 3 not run (4 blocks in 2 files, 1.50s)"
         );
     }
 

@@ -79,6 +79,14 @@ pub(crate) struct Summary {
     pub(crate) crash: usize,
     pub(crate) skip: usize,
     pub(crate) duration_ms: u64,
+    /// Blocks that were never run because `--fail-fast` stopped the run
+    /// (in JSON only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) not_run: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl Summary {

@@ -9,4 +9,4 @@
 
 mod pool;
 
-pub(crate) use pool::{PoolEvent, PoolOptions, run_pool};
+pub(crate) use pool::{PoolEvent, PoolOptions, run_pool, worker_command};

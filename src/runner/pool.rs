@@ -2,6 +2,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
+use std::ops::ControlFlow;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -58,11 +59,13 @@ pub(crate) enum PoolEvent {
 }
 
 /// Runs `jobs` on `options.workers` zygotes, calling `on_event` on this thread
-/// for every event, as it happens. Fails only if no worker can start at all.
+/// for every event, as it happens. When `on_event` breaks, no further job is
+/// started; the running ones finish and are reported. Fails only if no worker
+/// can start at all.
 pub(crate) fn run_pool(
     jobs: Vec<SessionJob>,
     options: &PoolOptions,
-    mut on_event: impl FnMut(PoolEvent),
+    mut on_event: impl FnMut(PoolEvent) -> ControlFlow<()>,
 ) -> Result<()> {
     if jobs.is_empty() {
         return Ok(());
@@ -84,7 +87,11 @@ pub(crate) fn run_pool(
         let mut running = workers;
         for message in received {
             match message {
-                DispatcherMessage::Event(event) => on_event(event),
+                DispatcherMessage::Event(event) => {
+                    if on_event(event).is_break() {
+                        queue.lock().map(|mut q| q.clear()).ok();
+                    }
+                }
                 DispatcherMessage::Failed(err) => {
                     startup_errors.push(err);
                     running -= 1;
@@ -138,6 +145,24 @@ fn dispatch(
     }
 }
 
+/// `kata __zygote` with the environment a worker gets: only
+/// [`ENV_ALLOW_LIST`], and a fixed `PYTHONHASHSEED` unless one is set.
+pub(crate) fn worker_command() -> Result<Command> {
+    let exe = std::env::current_exe().context("locating the kata executable")?;
+    let mut command = Command::new(exe);
+    command.arg("__zygote").env_clear().envs(
+        ENV_ALLOW_LIST
+            .iter()
+            .filter_map(|name| std::env::var_os(name).map(|value| (name.to_string(), value))),
+    );
+    if std::env::var_os("PYTHONHASHSEED").is_none() {
+        // Same hashes on every run: set and dict-of-str ordering in
+        // printed output does not change from one CI run to the next.
+        command.env("PYTHONHASHSEED", "0");
+    }
+    Ok(command)
+}
+
 /// One zygote process, seen from `kata`.
 struct Worker {
     child: Child,
@@ -148,26 +173,13 @@ struct Worker {
 
 impl Worker {
     fn spawn(options: &PoolOptions) -> Result<Worker> {
-        let exe = std::env::current_exe().context("locating the kata executable")?;
-        let mut command = Command::new(exe);
+        let mut command = worker_command()?;
         command
-            .arg("__zygote")
-            .env_clear()
-            .envs(
-                ENV_ALLOW_LIST.iter().filter_map(|name| {
-                    std::env::var_os(name).map(|value| (name.to_string(), value))
-                }),
-            )
             .env(SCRATCH_ENV, &options.scratch_root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
-        if std::env::var_os("PYTHONHASHSEED").is_none() {
-            // Same hashes on every run: set and dict-of-str ordering in
-            // printed output does not change from one CI run to the next.
-            command.env("PYTHONHASHSEED", "0");
-        }
         let mut child = command.spawn().context("starting a worker process")?;
         let stdin = child.stdin.take().context("worker stdin")?;
         let stdout = child.stdout.take().context("worker stdout")?;

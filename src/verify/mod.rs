@@ -3,10 +3,14 @@
 
 mod compare;
 mod files;
+mod filter;
+pub(crate) mod list;
 mod sessions;
 mod verdict;
+pub(crate) mod watch;
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -21,6 +25,7 @@ use crate::update::{self, UpdateSummary, Updater};
 use crate::worker::protocol::{Limits, SessionJob};
 
 pub(crate) use files::MarkdownFile;
+pub(crate) use filter::Filter;
 
 /// Everything `kata verify` needs, validated.
 #[derive(Debug, Clone)]
@@ -31,6 +36,10 @@ pub(crate) struct VerifyConfig {
     pub(crate) limits: Limits,
     /// `--update`: rewrite the expected outputs of failed blocks in place.
     pub(crate) update: bool,
+    /// `--filter`: only these files and blocks are reported (all when empty).
+    pub(crate) filters: Vec<Filter>,
+    /// `--fail-fast`: start no new session after the first failing block.
+    pub(crate) fail_fast: bool,
 }
 
 /// A document that was read, with its display name.
@@ -38,6 +47,14 @@ struct Loaded {
     path: PathBuf,
     display: String,
     document: Document,
+    /// Per block: whether `--filter` selected it for the report.
+    selected: Vec<bool>,
+}
+
+/// The documents a run covers, read and filtered, and the inputs it could not use.
+struct Prepared {
+    documents: Vec<Loaded>,
+    input_errors: Vec<InputError>,
 }
 
 /// Where each job's blocks come from.
@@ -46,31 +63,32 @@ struct JobOrigin {
     blocks: Vec<usize>,
 }
 
+/// Verifies the files under `config.paths`.
 pub(crate) fn run(
     config: &VerifyConfig,
     reporters: &mut [Box<dyn Reporter>],
 ) -> Result<ExitStatus> {
-    let started = Instant::now();
     let (files, problems) = files::collect(&config.paths);
-    let mut input_errors: Vec<InputError> = problems
-        .into_iter()
-        .map(|p| InputError {
-            file: p.display,
-            line: p.line,
-            message: p.message,
-        })
-        .collect();
+    run_files(config, files, problems, reporters)
+}
 
-    let read: Vec<Result<Loaded, InputError>> = files.par_iter().map(load).collect();
-    let mut documents = Vec::new();
-    for item in read {
-        match item {
-            Ok(loaded) => documents.push(loaded),
-            Err(error) => input_errors.push(error),
-        }
-    }
+/// Verifies `files` (already collected); `problems` are reported as input errors.
+fn run_files(
+    config: &VerifyConfig,
+    files: Vec<MarkdownFile>,
+    problems: Vec<files::FileProblem>,
+    reporters: &mut [Box<dyn Reporter>],
+) -> Result<ExitStatus> {
+    let started = Instant::now();
+    let Prepared {
+        documents,
+        input_errors,
+    } = prepare(config, files, problems);
 
-    let total_blocks: usize = documents.iter().map(|d| d.document.blocks.len()).sum();
+    let total_blocks: usize = documents
+        .iter()
+        .map(|d| d.selected.iter().filter(|s| **s).count())
+        .sum();
     for reporter in reporters.iter_mut() {
         reporter.start(total_blocks, documents.len());
         for error in &input_errors {
@@ -93,12 +111,13 @@ pub(crate) fn run(
 
     let (jobs, mut origins) = plan_jobs(&documents, config);
     for loaded in &documents {
-        for block in loaded.document.blocks.iter() {
-            if let Some(reason) = &block.directives.skip {
+        for (block, selected) in loaded.document.blocks.iter().zip(&loaded.selected) {
+            if let (Some(reason), true) = (&block.directives.skip, selected) {
                 report(skipped(&loaded.display, block, reason), reporters);
             }
         }
     }
+    let mut stopped = false;
 
     let scratch = tempfile::Builder::new()
         .prefix("kata-run-")
@@ -113,10 +132,10 @@ pub(crate) fn run(
     run_pool(jobs, &options, |event| match event {
         PoolEvent::Block { job, index, run } => {
             let Some(origin) = origins.get(&job) else {
-                return;
+                return ControlFlow::Continue(());
             };
             let Some(&block_index) = origin.blocks.get(index) else {
-                return;
+                return ControlFlow::Continue(());
             };
             let loaded = &documents[origin.document];
             let block = &loaded.document.blocks[block_index];
@@ -128,10 +147,30 @@ pub(crate) fn run(
             if let Some(update) = update {
                 updater.keep(origin.document, &result, update);
             }
-            report(result, reporters);
+            let failed = result.status.is_failure();
+            if loaded.selected[block_index] {
+                report(result, reporters);
+            } else if failed {
+                // Run only to set up a `--filter`ed block's namespace: not a
+                // result, but the selected block's own failure may come from it.
+                let message = format!(
+                    "ran only to set up the namespace of a `--filter`ed block after it, and ended with {}: {}",
+                    result.status.label(),
+                    result.message
+                );
+                for reporter in reporters.iter_mut() {
+                    reporter.warning(&result.file, result.line, &message);
+                }
+            }
+            if failed && config.fail_fast && !stopped {
+                stopped = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
         }
         PoolEvent::JobDone { job } => {
             origins.remove(&job);
+            ControlFlow::Continue(())
         }
     })?;
     // Workers are gone; whatever they left (re-parented here) goes too.
@@ -139,6 +178,7 @@ pub(crate) fn run(
     drop(scratch);
 
     summary.duration_ms = started.elapsed().as_millis() as u64;
+    summary.not_run = total_blocks.saturating_sub(summary.total);
     for reporter in reporters.iter_mut() {
         reporter
             .finish(&summary, started.elapsed())
@@ -169,6 +209,86 @@ pub(crate) fn run(
     })
 }
 
+/// Reads `files` and applies `config.filters`. A filter that selects nothing
+/// is an input error: in CI, a typo must not verify nothing and pass.
+fn prepare(
+    config: &VerifyConfig,
+    files: Vec<MarkdownFile>,
+    problems: Vec<files::FileProblem>,
+) -> Prepared {
+    let mut input_errors: Vec<InputError> = problems
+        .into_iter()
+        .map(|p| InputError {
+            file: p.display,
+            line: p.line,
+            message: p.message,
+        })
+        .collect();
+    let mut matched = vec![false; config.filters.len()];
+    let selected: Vec<(MarkdownFile, filter::Selection)> = files
+        .into_iter()
+        .filter_map(|file| {
+            let selection = filter::select(&config.filters, &file)?;
+            Some((file, selection))
+        })
+        .collect();
+    let read: Vec<Result<Loaded, InputError>> = selected
+        .par_iter()
+        .map(|(file, selection)| {
+            let mut loaded = load(file)?;
+            if let filter::Selection::Blocks(lines) = selection {
+                for (block, chosen) in loaded.document.blocks.iter().zip(&mut loaded.selected) {
+                    *chosen = lines.contains(&block.fence_line);
+                }
+            }
+            Ok(loaded)
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for (item, (file, _)) in read.into_iter().zip(&selected) {
+        for (index, filter) in config.filters.iter().enumerate() {
+            if !filter.matches_file(file) {
+                continue;
+            }
+            matched[index] |= match (filter, &item) {
+                (Filter::Path(_), _) | (_, Err(_)) => true,
+                (Filter::Block { line, .. }, Ok(loaded)) => loaded
+                    .document
+                    .blocks
+                    .iter()
+                    .any(|block| block.fence_line == *line),
+            };
+        }
+        match item {
+            Ok(loaded) => documents.push(loaded),
+            Err(error) => input_errors.push(error),
+        }
+    }
+    for (filter, _) in config.filters.iter().zip(&matched).filter(|(_, m)| !**m) {
+        let block_lines = selected
+            .iter()
+            .position(|(file, _)| filter.matches_file(file))
+            .and_then(|i| {
+                documents
+                    .iter()
+                    .find(|d| d.display == selected[i].0.display)
+            })
+            .map(|loaded| {
+                loaded
+                    .document
+                    .blocks
+                    .iter()
+                    .map(|b| b.fence_line)
+                    .collect()
+            });
+        input_errors.push(filter.unmatched(block_lines));
+    }
+    Prepared {
+        documents,
+        input_errors,
+    }
+}
+
 fn load(file: &MarkdownFile) -> Result<Loaded, InputError> {
     let error = |message: String, line: Option<usize>| InputError {
         file: file.display.clone(),
@@ -181,6 +301,7 @@ fn load(file: &MarkdownFile) -> Result<Loaded, InputError> {
         Ok(document) => Ok(Loaded {
             path: file.path.clone(),
             display: file.display.clone(),
+            selected: vec![true; document.blocks.len()],
             document,
         }),
         Err(err @ extract::ExtractError::NotUtf8 { line }) => {
@@ -213,7 +334,12 @@ fn plan_jobs(
     let mut origins = HashMap::new();
     for (document_index, loaded) in documents.iter().enumerate() {
         let blocks = &loaded.document.blocks;
-        for plan in sessions::plan(blocks) {
+        for mut plan in sessions::plan(blocks) {
+            // Blocks after the last selected one are not needed.
+            let Some(last) = plan.blocks.iter().rposition(|&b| loaded.selected[b]) else {
+                continue;
+            };
+            plan.blocks.truncate(last + 1);
             let id = jobs.len() as u64;
             let job_blocks = plan
                 .blocks

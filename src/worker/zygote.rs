@@ -45,6 +45,25 @@ pub(crate) fn main() -> ExitCode {
     }
 }
 
+/// `kata __zygote --info`: starts Python as a worker does and prints one
+/// JSON line describing it (version, prefix, stdlib, site-packages).
+pub(crate) fn info() -> ExitCode {
+    let described = crate::python::initialize().and_then(|()| crate::python::interpreter_info());
+    match described {
+        Ok(json) => {
+            let mut out = std::io::stdout().lock();
+            if writeln!(out, "{json}").and_then(|()| out.flush()).is_err() {
+                return ExitCode::from(3);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "kata worker: {err:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
 fn serve() -> Result<()> {
     sys::die_with_parent();
     sys::become_subreaper();
