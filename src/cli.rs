@@ -28,9 +28,54 @@ enum Command {
     /// Verify the Python blocks in Markdown files or directories.
     #[command(after_help = EXIT_CODES_HELP)]
     Verify(VerifyArgs),
+    /// List katas with their level, status and progress.
+    List {
+        /// Only this topic.
+        topic: Option<String>,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Run your file for a kata (or the next kata of a topic) against its tests.
+    Run {
+        /// A kata (`generators/flatten` or `flatten`) or a topic (`generators`).
+        target: Option<String>,
+        /// `human`, or `json` (Exercism's results.json, version 3) on stdout.
+        #[arg(long, value_enum, default_value_t = RunFormat::Human)]
+        format: RunFormat,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Show the next hint for a kata (one more each time).
+    Hint {
+        /// A kata; default: the current one.
+        target: Option<String>,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Show a kata's model answer (once solved, or with --give-up).
+    Solution {
+        /// The kata.
+        target: String,
+        /// Show it before solving; this is recorded in your progress.
+        #[arg(long)]
+        give_up: bool,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Put a kata's starter code back in your file.
+    Reset {
+        /// The kata.
+        target: String,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
     /// Internal: a worker process that embeds Python (started by kata itself).
     #[command(name = "__zygote", hide = true)]
-    Zygote,
+    Zygote {
+        /// Skip the warm-up: for one short session.
+        #[arg(long)]
+        lean: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +99,23 @@ struct VerifyArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+}
+
+/// Where katas and your work are.
+#[derive(Debug, Args)]
+struct KataArgs {
+    /// A directory of katas (`<topic>/<slug>/kata.toml`) instead of the built-in ones.
+    #[arg(long, env = "KATA_KATAS", value_name = "DIR")]
+    katas: Option<PathBuf>,
+    /// Your practice workspace [default: the nearest `.kata/` above, else `./kata-practice`].
+    #[arg(long, env = "KATA_WORKSPACE", value_name = "DIR")]
+    workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RunFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,8 +156,33 @@ impl Cli {
     pub(crate) fn run(self) -> Result<ExitStatus> {
         match self.command {
             Command::Verify(args) => verify(args, self.color),
-            Command::Zygote => {
-                let code = crate::worker::zygote::main();
+            Command::List { topic, katas } => {
+                crate::kata::list(&kata_config(katas, self.color), topic.as_deref())
+            }
+            Command::Run {
+                target,
+                format,
+                katas,
+            } => {
+                let format = match format {
+                    RunFormat::Human => crate::kata::RunFormat::Human,
+                    RunFormat::Json => crate::kata::RunFormat::Json,
+                };
+                crate::kata::run(&kata_config(katas, self.color), target.as_deref(), format)
+            }
+            Command::Hint { target, katas } => {
+                crate::kata::hint(&kata_config(katas, self.color), target.as_deref())
+            }
+            Command::Solution {
+                target,
+                give_up,
+                katas,
+            } => crate::kata::solution(&kata_config(katas, self.color), &target, give_up),
+            Command::Reset { target, katas } => {
+                crate::kata::reset(&kata_config(katas, self.color), &target)
+            }
+            Command::Zygote { lean } => {
+                let code = crate::worker::zygote::main(lean);
                 Ok(if code == std::process::ExitCode::SUCCESS {
                     ExitStatus::Success
                 } else {
@@ -103,6 +190,15 @@ impl Cli {
                 })
             }
         }
+    }
+}
+
+fn kata_config(args: KataArgs, color: ColorWhen) -> crate::kata::KataConfig {
+    crate::kata::KataConfig {
+        katas: args.katas,
+        workspace: args.workspace,
+        color: color.choice(),
+        limits: default_limits(),
     }
 }
 

@@ -43,6 +43,9 @@ pub(crate) struct PoolOptions {
     pub(crate) workers: usize,
     /// Where workers create session scratch directories.
     pub(crate) scratch_root: PathBuf,
+    /// Start workers without the warm-up (for a single short session, where
+    /// warming up costs more than it saves).
+    pub(crate) lean: bool,
 }
 
 /// What the pool reports to its caller.
@@ -150,8 +153,11 @@ impl Worker {
     fn spawn(options: &PoolOptions) -> Result<Worker> {
         let exe = std::env::current_exe().context("locating the kata executable")?;
         let mut command = Command::new(exe);
+        command.arg("__zygote");
+        if options.lean {
+            command.arg("--lean");
+        }
         command
-            .arg("__zygote")
             .env_clear()
             .envs(
                 ENV_ALLOW_LIST.iter().filter_map(|name| {

@@ -4,7 +4,7 @@
 mod compare;
 mod files;
 mod sessions;
-mod verdict;
+pub(crate) mod verdict;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -103,6 +103,7 @@ pub(crate) fn run(
     let options = PoolOptions {
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
+        lean: false,
     };
     crate::worker::sys::become_subreaper();
     run_pool(jobs, &options, |event| match event {
