@@ -654,6 +654,7 @@ class _Session:
         self.out = None
         self.err = None
         self.index = None   # index of the block being run, if any
+        self.kata = None    # kata_tests.KataSession, for kata runs
 
     # -- records ---------------------------------------------------------
     def emit(self, record):
@@ -844,7 +845,67 @@ class _Session:
             return self.run_code(block, ns, True)
         if mode == "doctest":
             return self.run_doctest(block, ns)
+        if mode in ("kata_load", "kata_test"):
+            return self.run_kata(block, mode == "kata_load")
         raise _ValueError("unknown block mode %r" % (mode,))
+
+    def run_kata(self, block, load):
+        """Loads the code under test and the tests, or runs one test."""
+        kata_tests = _dict_get(_sys_modules, "kata_tests")
+        if kata_tests is None:
+            kata_tests = _import_module("kata_tests")
+        if self.kata is None:
+            self.kata = kata_tests.KataSession()
+        state = self.kata
+        t0 = _perf_counter()
+        if not load and not state.loaded:
+            return {"status": "skip", "duration_ms": 0.0,
+                    "reason": "not run: the code under test could not be loaded"}
+        try:
+            if load:
+                kata_tests.load(block["code"], state)
+            else:
+                kata_tests.run_test(block["code"], state, self.get_loop)
+        except _BaseException:
+            t1 = _perf_counter()
+            etype, exc, tb = _sys_exc_info()
+            try:
+                details = kata_tests.assertion_details(exc)
+                if details is not None:
+                    tb = _without_frames_of(tb, kata_tests.__file__)
+                info = _describe_exception(etype, exc, tb, _is_kata_filename)
+                if details is not None:
+                    info["assertion"] = details
+                if not load:
+                    doc = kata_tests.test_doc(block["code"], state)
+                    if doc:
+                        info["test_doc"] = doc
+            finally:
+                etype = exc = tb = None
+            return {"status": "exception", "duration_ms": (t1 - t0) * 1000.0,
+                    "exception": info}
+        t1 = _perf_counter()
+        return {"status": "ok", "duration_ms": (t1 - t0) * 1000.0}
+
+
+def _without_frames_of(tb, filename):
+    """``tb`` without the entries of code in ``filename`` (the assert
+    helper's own frame, which says nothing about the test)."""
+    kept = []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename != filename:
+            kept.append(tb)
+        tb = tb.tb_next
+    for here, after in zip(kept, kept[1:] + [None]):
+        here.tb_next = after
+    return kept[0] if kept else None
+
+
+def _is_kata_filename(name):
+    """Frames worth showing in a kata run: the learner's and the tests'
+    (kata_tests registers both in linecache with mtime None)."""
+    entry = _dict_get(_linecache.cache, name)
+    return entry is not None and entry[1] is None and not name.startswith("<")
 
 
 def _make_namespace(kind, filename):
@@ -852,7 +913,7 @@ def _make_namespace(kind, filename):
         # Sphinx doctest semantics: no __name__ in globals, so classes get
         # __module__ == "builtins" and print as <class 'Name'>.
         return {"__builtins__": _builtins}
-    if kind in (None, "main"):
+    if kind in (None, "main", "kata"):
         main = _dict_get(_sys_modules, "__main__")
         if main is None:
             main = _type(_sys)("__main__")

@@ -43,12 +43,56 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// List katas with their level, status and progress.
+    List {
+        /// Only this topic.
+        topic: Option<String>,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Run your file for a kata (or the next kata of a topic) against its tests.
+    Run {
+        /// A kata (`generators/flatten` or `flatten`) or a topic (`generators`).
+        target: Option<String>,
+        /// `human`, or `json` (Exercism's results.json, version 3) on stdout.
+        #[arg(long, value_enum, default_value_t = RunFormat::Human)]
+        format: RunFormat,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Show the next hint for a kata (one more each time).
+    Hint {
+        /// A kata; default: the current one.
+        target: Option<String>,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Show a kata's model answer (once solved, or with --give-up).
+    Solution {
+        /// The kata.
+        target: String,
+        /// Show it before solving; this is recorded in your progress.
+        #[arg(long)]
+        give_up: bool,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
+    /// Put a kata's starter code back in your file.
+    Reset {
+        /// The kata.
+        target: String,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
     /// Internal: a worker process that embeds Python (started by kata itself).
     #[command(name = "__zygote", hide = true)]
     Zygote {
         /// Print one JSON line describing the embedded Python, then exit.
         #[arg(long)]
         info: bool,
+        /// Skip the warm-up: for one short session.
+        #[arg(long)]
+        lean: bool,
     },
 }
 
@@ -93,6 +137,23 @@ struct VerifyArgs {
     /// paths, until Ctrl-C.
     #[arg(long)]
     watch: bool,
+}
+
+/// Where katas and your work are.
+#[derive(Debug, Args)]
+struct KataArgs {
+    /// A directory of katas (`<topic>/<slug>/kata.toml`) instead of the built-in ones.
+    #[arg(long, env = "KATA_KATAS", value_name = "DIR")]
+    katas: Option<PathBuf>,
+    /// Your practice workspace [default: the nearest `.kata/` above, else `./kata-practice`].
+    #[arg(long, env = "KATA_WORKSPACE", value_name = "DIR")]
+    workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RunFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -143,11 +204,36 @@ impl Cli {
             }
             Some(Command::Verify(args)) => verify(args, self.color),
             Some(Command::Completions { shell }) => completions(shell),
-            Some(Command::Zygote { info }) => {
+            Some(Command::List { topic, katas }) => {
+                crate::kata::list(&kata_config(katas, self.color), topic.as_deref())
+            }
+            Some(Command::Run {
+                target,
+                format,
+                katas,
+            }) => {
+                let format = match format {
+                    RunFormat::Human => crate::kata::RunFormat::Human,
+                    RunFormat::Json => crate::kata::RunFormat::Json,
+                };
+                crate::kata::run(&kata_config(katas, self.color), target.as_deref(), format)
+            }
+            Some(Command::Hint { target, katas }) => {
+                crate::kata::hint(&kata_config(katas, self.color), target.as_deref())
+            }
+            Some(Command::Solution {
+                target,
+                give_up,
+                katas,
+            }) => crate::kata::solution(&kata_config(katas, self.color), &target, give_up),
+            Some(Command::Reset { target, katas }) => {
+                crate::kata::reset(&kata_config(katas, self.color), &target)
+            }
+            Some(Command::Zygote { info, lean }) => {
                 let code = if info {
                     crate::worker::zygote::info()
                 } else {
-                    crate::worker::zygote::main()
+                    crate::worker::zygote::main(lean)
                 };
                 Ok(if code == std::process::ExitCode::SUCCESS {
                     ExitStatus::Success
@@ -178,6 +264,15 @@ fn completions(shell: clap_complete::Shell) -> Result<ExitStatus> {
         .and_then(|()| out.flush())
         .context("writing the completion script")?;
     Ok(ExitStatus::Success)
+}
+
+fn kata_config(args: KataArgs, color: ColorWhen) -> crate::kata::KataConfig {
+    crate::kata::KataConfig {
+        katas: args.katas,
+        workspace: args.workspace,
+        color: color.choice(),
+        limits: default_limits(),
+    }
 }
 
 fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {

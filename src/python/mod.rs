@@ -16,11 +16,28 @@ use pyo3::types::PyModule;
 
 use crate::worker::sys;
 
-/// The Python half of the harness, compiled into the binary.
-const HARNESS_SOURCE: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/python/kata_harness.py"
-));
+/// The Python half of the harness, compiled into the binary: (module name,
+/// file name, source), loaded in this order.
+const PYTHON_MODULES: &[(&str, &str, &str)] = &[
+    (
+        "kata",
+        "kata.py",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/python/kata.py")),
+    ),
+    (
+        "kata_tests",
+        "kata_tests.py",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/python/kata_tests.py")),
+    ),
+    (
+        "kata_harness",
+        "kata_harness.py",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/python/kata_harness.py"
+        )),
+    ),
+];
 
 /// How many times the zygote runs the harness's warm-up workload before it
 /// freezes its heap. Measured on the benchmark corpus: 30 rounds gave no
@@ -84,17 +101,32 @@ pub(crate) struct Harness {
 impl Harness {
     /// Imports the harness, warms the interpreter up with a representative
     /// workload and freezes the heap so forked children touch fewer pages.
-    pub(crate) fn load() -> Result<(Harness, String)> {
+    pub(crate) fn load(warm_up: bool) -> Result<(Harness, String)> {
         Python::attach(|py| {
-            let code = CString::new(HARNESS_SOURCE).context("harness source has a NUL byte")?;
-            let module = PyModule::from_code(py, &code, c"kata_harness.py", c"kata_harness")
-                .map_err(|err| anyhow::anyhow!("loading the harness failed: {err}"))?;
-            py.import("sys")
-                .and_then(|sys| sys.getattr("modules")?.set_item("kata_harness", &module))
-                .map_err(|err| anyhow::anyhow!("registering the harness failed: {err}"))?;
-            module
-                .call_method1("warm_up", (WARM_UP_ROUNDS,))
-                .map_err(|err| anyhow::anyhow!("warming up the harness failed: {err}"))?;
+            let modules = py
+                .import("sys")
+                .and_then(|sys| sys.getattr("modules"))
+                .map_err(|err| anyhow::anyhow!("reading sys.modules failed: {err}"))?;
+            let mut harness = None;
+            for (name, file, source) in PYTHON_MODULES {
+                let code = CString::new(*source).context("embedded Python has a NUL byte")?;
+                let file = CString::new(*file).context("module file name has a NUL byte")?;
+                let module_name = CString::new(*name).context("module name has a NUL byte")?;
+                // Registered before it runs, as an import would, so the
+                // modules can import each other.
+                let module = PyModule::from_code(py, &code, &file, &module_name)
+                    .map_err(|err| anyhow::anyhow!("loading `{name}` failed: {err}"))?;
+                modules
+                    .set_item(*name, &module)
+                    .map_err(|err| anyhow::anyhow!("registering `{name}` failed: {err}"))?;
+                harness = Some(module);
+            }
+            let module = harness.context("no harness module")?;
+            if warm_up {
+                module
+                    .call_method1("warm_up", (WARM_UP_ROUNDS,))
+                    .map_err(|err| anyhow::anyhow!("warming up the harness failed: {err}"))?;
+            }
             let version: String = py
                 .import("sys")
                 .and_then(|sys| sys.getattr("version"))

@@ -44,6 +44,9 @@ pub(crate) struct PoolOptions {
     pub(crate) workers: usize,
     /// Where workers create session scratch directories.
     pub(crate) scratch_root: PathBuf,
+    /// Start workers without the warm-up (for a single short session, where
+    /// warming up costs more than it saves).
+    pub(crate) lean: bool,
 }
 
 /// What the pool reports to its caller.
@@ -174,6 +177,9 @@ struct Worker {
 impl Worker {
     fn spawn(options: &PoolOptions) -> Result<Worker> {
         let mut command = worker_command()?;
+        if options.lean {
+            command.arg("--lean");
+        }
         command
             .env(SCRATCH_ENV, &options.scratch_root)
             .stdin(Stdio::piped())

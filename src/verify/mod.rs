@@ -6,7 +6,7 @@ mod files;
 mod filter;
 pub(crate) mod list;
 mod sessions;
-mod verdict;
+pub(crate) mod verdict;
 pub(crate) mod watch;
 
 use std::collections::HashMap;
@@ -126,6 +126,7 @@ fn run_files(
     let options = PoolOptions {
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
+        lean: false,
     };
     let mut updater = Updater::default();
     crate::worker::sys::become_subreaper();

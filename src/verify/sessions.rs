@@ -112,5 +112,6 @@ pub(crate) fn job_block(index: usize, block: &Block, default_timeout: Duration) 
             .timeout
             .unwrap_or(default_timeout)
             .as_millis() as u64,
+        replay: true,
     }
 }

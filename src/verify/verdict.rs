@@ -228,13 +228,18 @@ fn capped(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// faulthandler dumps include the harness's own frames below the user's;
-/// they say nothing about the guide.
-fn without_harness_frames(text: &str) -> String {
-    if !text.contains("kata_harness.py") {
+/// they say nothing about the guide or the kata.
+pub(crate) fn without_harness_frames(text: &str) -> String {
+    const HARNESS_FILES: [&str; 2] = ["File \"kata_harness.py\"", "File \"kata_tests.py\""];
+    if !text.contains("kata_harness.py") && !text.contains("kata_tests.py") {
         return text.to_owned();
     }
     text.lines()
-        .filter(|line| !line.trim_start().starts_with("File \"kata_harness.py\""))
+        .filter(|line| {
+            !HARNESS_FILES
+                .iter()
+                .any(|f| line.trim_start().starts_with(f))
+        })
         .map(|line| format!("{line}\n"))
         .collect()
 }

@@ -36,6 +36,14 @@ pub(crate) struct JobBlock {
     pub(crate) doctest_flags: Vec<String>,
     pub(crate) requires: Option<JobRequires>,
     pub(crate) timeout_ms: u64,
+    /// Whether to run it again when the session resumes after a later
+    /// block dies (setup must be replayed; a kata's other tests need not).
+    #[serde(default = "replayed_by_default")]
+    pub(crate) replay: bool,
+}
+
+fn replayed_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -137,6 +145,36 @@ pub(crate) struct HarnessException {
     pub(crate) traceback: String,
     #[serde(default)]
     pub(crate) exit_code: Option<String>,
+    /// A failed, rewritten `assert` in a kata test: both sides.
+    #[serde(default)]
+    pub(crate) assertion: Option<AssertionDetails>,
+    /// The failing kata test's docstring.
+    #[serde(default)]
+    pub(crate) test_doc: Option<String>,
+}
+
+/// What a rewritten `assert` saw.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct AssertionDetails {
+    /// The comparison operator (`==`, `in`...), absent for a plain `assert x`.
+    #[serde(default)]
+    pub(crate) op: Option<String>,
+    #[serde(default)]
+    pub(crate) left: Option<String>,
+    #[serde(default)]
+    pub(crate) right: Option<String>,
+    #[serde(default)]
+    pub(crate) left_pretty: Option<String>,
+    #[serde(default)]
+    pub(crate) right_pretty: Option<String>,
+    /// The value of a plain `assert x`.
+    #[serde(default)]
+    pub(crate) value: Option<String>,
+    #[serde(default)]
+    pub(crate) message: Option<String>,
+    /// Line of the `assert` in the test file.
+    #[serde(default)]
+    pub(crate) line: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

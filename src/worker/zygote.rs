@@ -35,8 +35,8 @@ pub(crate) const SCRATCH_ENV: &str = "KATA_SCRATCH_ROOT";
 /// `_exit` right away; this only bounds a broken child).
 const AFTER_LAST_BLOCK: Duration = Duration::from_secs(10);
 
-pub(crate) fn main() -> ExitCode {
-    match serve() {
+pub(crate) fn main(lean: bool) -> ExitCode {
+    match serve(lean) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "kata worker: {err:#}");
@@ -64,13 +64,13 @@ pub(crate) fn info() -> ExitCode {
     }
 }
 
-fn serve() -> Result<()> {
+fn serve(lean: bool) -> Result<()> {
     sys::die_with_parent();
     sys::become_subreaper();
     sys::ignore_pipe_and_file_size_signals();
     let protocol = sys::take_stdout_for_protocol().context("setting up the result channel")?;
     crate::python::initialize()?;
-    let (harness, python_version) = Harness::load()?;
+    let (harness, python_version) = Harness::load(!lean)?;
     let scratch_root = std::env::var_os(SCRATCH_ENV)
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
@@ -152,7 +152,12 @@ fn run_job(
                         duration_ms: end.duration_ms,
                     }),
                 })?;
-                replay.extend(pending.iter().copied().filter(|i| finished.contains(i)));
+                replay.extend(
+                    pending
+                        .iter()
+                        .copied()
+                        .filter(|i| finished.contains(i) && job.blocks[*i].replay),
+                );
                 replay.sort_unstable();
                 pending.retain(|i| *i != index && !finished.contains(i));
             }

@@ -1,0 +1,239 @@
+"""kata's test runner for katas: loads the learner's module and the test
+modules, and runs one test function per block.
+
+Used by ``kata_harness`` in a forked child, like a guide's blocks:
+
+* a ``kata_load`` block (its ``code`` is a JSON object) imports the code
+  under test as a module (``solution`` by default) and compiles each test
+  module with its ``assert`` statements rewritten, so that a failed assert
+  reports the values on both sides, as pytest does;
+* each ``kata_test`` block (its ``code`` is the test's name) runs one test
+  function, sync or ``async``.
+
+No pytest is needed at run time.
+"""
+
+import ast as _ast
+import importlib.util as _importlib_util
+import inspect as _inspect
+import json as _json
+import linecache as _linecache
+import operator as _operator
+import reprlib as _reprlib
+import sys as _sys
+
+_type = type
+_len = len
+_str = str
+_repr = repr
+_BaseException = BaseException
+
+#: Longest repr shown for one side of a failed comparison.
+REPR_LIMIT = 4000
+
+_COMPARE_OPS = {
+    "Eq": ("==", _operator.eq),
+    "NotEq": ("!=", _operator.ne),
+    "Lt": ("<", _operator.lt),
+    "LtE": ("<=", _operator.le),
+    "Gt": (">", _operator.gt),
+    "GtE": (">=", _operator.ge),
+    "Is": ("is", _operator.is_),
+    "IsNot": ("is not", _operator.is_not),
+    "In": ("in", lambda a, b: a in b),
+    "NotIn": ("not in", lambda a, b: a not in b),
+}
+
+
+def _safe_repr(value):
+    try:
+        text = _repr(value)
+    except _BaseException as exc:  # a hostile or broken __repr__
+        return "<repr() raised %s>" % _type(exc).__name__
+    if _type(text) is not _str:
+        return "<repr() returned a non-string>"
+    if _len(text) > REPR_LIMIT:
+        text = text[:REPR_LIMIT] + "... [%d more characters]" % (_len(text) - REPR_LIMIT)
+    return text
+
+
+class KataAssertionError(AssertionError):
+    """A failed, rewritten ``assert``: carries what the report shows."""
+
+    def __init__(self, message, details):
+        AssertionError.__init__(self, message)
+        self.kata_details = details
+
+
+def _compare(left, right, op_name, line, message=None):
+    """Replaces ``assert left <op> right``: same result, better failure."""
+    symbol, function = _COMPARE_OPS[op_name]
+    if function(left, right):
+        return
+    details = {"op": symbol, "left": _safe_repr(left), "right": _safe_repr(right),
+               "line": line}
+    for side, value in (("left", left), ("right", right)):
+        details[side + "_type"] = _type(value).__name__
+        pretty = _pretty(value)
+        if pretty is not None:
+            details[side + "_pretty"] = pretty
+    text = "assert %s %s %s" % (details["left"], symbol, details["right"])
+    if message is not None:
+        details["message"] = _safe_str(message())
+        text = "%s\n%s" % (details["message"], text)
+    raise KataAssertionError(text, details)
+
+
+def _pretty(value):
+    """Text worth diffing line by line: a string's own text, or a
+    collection pretty-printed one item per line."""
+    try:
+        if _type(value) is _str:
+            return value if _len(value) <= 64 * 1024 else None
+        if _type(value) in (list, tuple, dict, set, frozenset):
+            import pprint
+            return pprint.pformat(value, width=60)
+    except _BaseException:
+        return None
+    return None
+
+
+def _truthy(value, line, message=None):
+    """Replaces ``assert expr`` for anything but a single comparison."""
+    if value:
+        return
+    details = {"value": _safe_repr(value), "line": line}
+    text = "assert %s" % details["value"]
+    if message is not None:
+        details["message"] = _safe_str(message())
+        text = "%s\n%s" % (details["message"], text)
+    raise KataAssertionError(text, details)
+
+
+def _safe_str(value):
+    try:
+        return _str(value)
+    except _BaseException:
+        return _safe_repr(value)
+
+
+class _AssertRewriter(_ast.NodeTransformer):
+    """Rewrites each ``assert`` into a call that explains its failure."""
+
+    def visit_Assert(self, node):
+        self.generic_visit(node)
+        message = []
+        if node.msg is not None:
+            thunk = _ast.Lambda(
+                args=_ast.arguments(posonlyargs=[], args=[], vararg=None,
+                                    kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                    defaults=[]),
+                body=node.msg)
+            message = [thunk]
+        test = node.test
+        line = _ast.Constant(node.lineno)
+        if (_type(test) is _ast.Compare and _len(test.ops) == 1
+                and _type(test.ops[0]).__name__ in _COMPARE_OPS):
+            call = _ast.Call(
+                func=_ast.Name("__kata_compare__", _ast.Load()),
+                args=[test.left, test.comparators[0],
+                      _ast.Constant(_type(test.ops[0]).__name__), line] + message,
+                keywords=[])
+        else:
+            call = _ast.Call(func=_ast.Name("__kata_truthy__", _ast.Load()),
+                             args=[test, line] + message, keywords=[])
+        return _ast.copy_location(_ast.Expr(call), node)
+
+
+def compile_tests(source, filename):
+    """Compiles a test module with its asserts rewritten."""
+    tree = _ast.parse(source, filename)
+    tree = _ast.fix_missing_locations(_AssertRewriter().visit(tree))
+    return compile(tree, filename, "exec", dont_inherit=True)
+
+
+class KataSession:
+    """What a kata run keeps between its blocks."""
+
+    def __init__(self):
+        self.tests = {}       # name -> function
+        self.loaded = False
+        self.load_error = None
+
+
+def load(spec_json, state):
+    """Runs a ``kata_load`` block: import the code under test, then the tests.
+
+    ``spec_json``: ``{"module": "solution", "path": "/abs/learner.py",
+    "display": "generators/flatten.py", "tests": [{"path": ..., "display":
+    ..., "source": ...}]}``. Raises whatever importing raises.
+    """
+    spec = _json.loads(spec_json)
+    module_name = spec.get("module") or "solution"
+    path = spec["path"]
+    display = spec.get("display") or path
+    source = spec.get("source")
+    if source is None:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+    _register_lines(display, source)
+    module = _type(_sys)(module_name)
+    module.__file__ = path
+    _sys.modules[module_name] = module
+    try:
+        code = compile(source, display, "exec", dont_inherit=True)
+        exec(code, module.__dict__)
+    except _BaseException:
+        del _sys.modules[module_name]
+        raise
+    for test in spec.get("tests") or ():
+        _register_lines(test["display"], test["source"])
+        test_module = _type(_sys)(_module_name_for(test["display"]))
+        test_module.__file__ = test["display"]
+        test_module.__dict__["__kata_compare__"] = _compare
+        test_module.__dict__["__kata_truthy__"] = _truthy
+        _sys.modules[test_module.__name__] = test_module
+        exec(compile_tests(test["source"], test["display"]), test_module.__dict__)
+        for name, value in list(test_module.__dict__.items()):
+            if name.startswith("test_") and callable(value):
+                state.tests[name] = value
+    state.loaded = True
+
+
+def _module_name_for(display):
+    base = display.replace("\\", "/").rsplit("/", 1)[-1]
+    return base[:-3] if base.endswith(".py") else base
+
+
+def _register_lines(filename, source):
+    lines = source.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    _linecache.cache[filename] = (_len(source), None, lines, filename)
+
+
+def run_test(name, state, get_loop):
+    """Runs one test function; raises what it raises."""
+    function = state.tests.get(name)
+    if function is None:
+        raise LookupError("no test function named %r was found" % (name,))
+    if _inspect.iscoroutinefunction(function):
+        get_loop().run_until_complete(function())
+    else:
+        result = function()
+        if _inspect.iscoroutine(result):
+            get_loop().run_until_complete(result)
+
+
+def test_doc(name, state):
+    """The test's docstring: why the test exists, shown when it fails."""
+    try:
+        return _inspect.getdoc(state.tests.get(name)) or None
+    except _BaseException:
+        return None
+
+
+def assertion_details(exc):
+    """The rewritten assert's details of a failure, if it was one."""
+    details = getattr(exc, "kata_details", None)
+    return details if _type(details) is dict else None

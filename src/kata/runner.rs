@@ -1,0 +1,285 @@
+//! Runs a kata's tests against one file, in a forked worker child, and
+//! turns the events into one result per test.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::catalog::{Kata, test_functions};
+use crate::runner::{PoolEvent, PoolOptions, run_pool};
+use crate::worker::protocol::{
+    AssertionDetails, BlockEnd, BlockRun, Captured, JobBlock, Limits, SessionJob,
+};
+
+/// How long importing the code under test and the tests may take.
+const LOAD_LIMIT: Duration = Duration::from_secs(10);
+
+/// Which tests to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TestSet {
+    /// What the learner sees.
+    Public,
+}
+
+/// The verdict of one test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum TestStatus {
+    Pass,
+    Fail,
+    Error,
+    Timeout,
+    Crash,
+    /// Not run, because the code under test could not be loaded.
+    Skip,
+}
+
+/// One test's result.
+#[derive(Debug, Clone)]
+pub(crate) struct TestResult {
+    pub(crate) name: String,
+    /// `test_public.py` or `test_hidden.py`.
+    pub(crate) file: &'static str,
+    /// Line of the `def` in its file.
+    pub(crate) line: usize,
+    pub(crate) hidden: bool,
+    pub(crate) status: TestStatus,
+    /// One line: the exception, the timeout, the signal.
+    pub(crate) message: String,
+    pub(crate) assertion: Option<AssertionDetails>,
+    pub(crate) traceback: Option<String>,
+    pub(crate) doc: Option<String>,
+    pub(crate) stdout: Captured,
+    pub(crate) stderr: Captured,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub(crate) struct KataRun {
+    /// Set when the code under test (or the tests) could not be imported.
+    pub(crate) load_error: Option<TestResult>,
+    pub(crate) tests: Vec<TestResult>,
+}
+
+impl KataRun {
+    pub(crate) fn passed(&self) -> bool {
+        self.load_error.is_none() && self.tests.iter().all(|t| t.status == TestStatus::Pass)
+    }
+
+    pub(crate) fn count(&self, status: TestStatus) -> usize {
+        self.tests.iter().filter(|t| t.status == status).count()
+    }
+}
+
+struct PlannedTest {
+    name: String,
+    file: &'static str,
+    line: usize,
+    hidden: bool,
+}
+
+/// Runs the tests of `kata` against the Python file `code_path`.
+pub(crate) fn run_tests(
+    kata: &Kata,
+    code_path: &Path,
+    display: &str,
+    tests: TestSet,
+    limits: &Limits,
+) -> Result<KataRun> {
+    let code = std::fs::read_to_string(code_path)
+        .with_context(|| format!("reading `{}`", code_path.display()))?;
+    let TestSet::Public = tests;
+    let sources = [("test_public.py", kata.test_public.as_str(), false)];
+    let planned: Vec<PlannedTest> = sources
+        .iter()
+        .flat_map(|(file, source, hidden)| {
+            test_functions(source)
+                .into_iter()
+                .map(move |(name, line)| PlannedTest {
+                    name,
+                    file,
+                    line,
+                    hidden: *hidden,
+                })
+        })
+        .collect();
+    let absolute = std::path::absolute(code_path).unwrap_or_else(|_| code_path.to_path_buf());
+    let load_spec = serde_json::json!({
+        "module": "solution",
+        "path": absolute,
+        "display": display,
+        "source": code,
+        "tests": sources
+            .iter()
+            .map(|(file, source, _)| serde_json::json!({"display": file, "source": source}))
+            .collect::<Vec<_>>(),
+    });
+    let mut blocks = vec![JobBlock {
+        index: 0,
+        line: 1,
+        code_line: 1,
+        code: load_spec.to_string(),
+        mode: "kata_load".to_owned(),
+        doctest_flags: Vec::new(),
+        requires: None,
+        timeout_ms: LOAD_LIMIT.as_millis() as u64,
+        replay: true,
+    }];
+    for (position, test) in planned.iter().enumerate() {
+        blocks.push(JobBlock {
+            index: position + 1,
+            line: test.line,
+            code_line: test.line,
+            code: test.name.clone(),
+            mode: "kata_test".to_owned(),
+            doctest_flags: Vec::new(),
+            requires: None,
+            timeout_ms: kata.meta.time_limit.as_millis() as u64,
+            replay: false,
+        });
+    }
+    let job = SessionJob {
+        id: 0,
+        filename: display.to_owned(),
+        source: code,
+        namespace: "kata".to_owned(),
+        blocks,
+        limits: limits.clone(),
+    };
+    let scratch = tempfile::Builder::new()
+        .prefix("kata-run-")
+        .tempdir()
+        .context("creating a scratch directory")?;
+    let options = PoolOptions {
+        workers: 1,
+        scratch_root: scratch.path().to_path_buf(),
+        lean: true,
+    };
+    let mut runs: Vec<Option<BlockRun>> = vec![None; planned.len() + 1];
+    crate::worker::sys::become_subreaper();
+    run_pool(vec![job], &options, |event| {
+        if let PoolEvent::Block { index, run, .. } = event
+            && let Some(slot) = runs.get_mut(index)
+        {
+            *slot = Some(*run);
+        }
+        std::ops::ControlFlow::Continue(())
+    })?;
+    crate::worker::sys::kill_stray_children();
+    drop(scratch);
+
+    let mut results = runs.into_iter();
+    let load = results.next().flatten();
+    let load_error = load.and_then(|run| {
+        let result = to_result("import", "solution", 0, false, run, kata.meta.time_limit);
+        (result.status != TestStatus::Pass).then_some(result)
+    });
+    let tests = planned
+        .iter()
+        .zip(results)
+        .map(|(test, run)| match run {
+            Some(run) => to_result(
+                &test.name,
+                test.file,
+                test.line,
+                test.hidden,
+                run,
+                kata.meta.time_limit,
+            ),
+            None => TestResult {
+                name: test.name.clone(),
+                file: test.file,
+                line: test.line,
+                hidden: test.hidden,
+                status: TestStatus::Crash,
+                message: "no result came back for this test".to_owned(),
+                assertion: None,
+                traceback: None,
+                doc: None,
+                stdout: Captured::default(),
+                stderr: Captured::default(),
+            },
+        })
+        .collect();
+    Ok(KataRun { load_error, tests })
+}
+
+fn to_result(
+    name: &str,
+    file: &'static str,
+    line: usize,
+    hidden: bool,
+    run: BlockRun,
+    limit: Duration,
+) -> TestResult {
+    let mut stderr = run.stderr;
+    stderr.text = crate::verify::verdict::without_harness_frames(&stderr.text);
+    let mut result = TestResult {
+        name: name.to_owned(),
+        file,
+        line,
+        hidden,
+        status: TestStatus::Pass,
+        message: String::new(),
+        assertion: None,
+        traceback: None,
+        doc: None,
+        stdout: run.stdout,
+        stderr,
+    };
+    match run.end {
+        BlockEnd::Timeout { limit_ms } => {
+            result.status = TestStatus::Timeout;
+            result.message = format!(
+                "did not finish within {} (the time limit)",
+                humantime::format_duration(Duration::from_millis(
+                    limit_ms.max(limit.as_millis() as u64)
+                ))
+            );
+        }
+        BlockEnd::Crash { reason } | BlockEnd::NotRun { reason } => {
+            result.status = TestStatus::Crash;
+            result.message = reason;
+        }
+        BlockEnd::Finished { record } => match record.status.as_str() {
+            "ok" => {}
+            "skip" => {
+                result.status = TestStatus::Skip;
+                result.message = record.reason.unwrap_or_default();
+            }
+            "exception" => {
+                let exception = record.exception.unwrap_or_default();
+                let is_assert = exception.mro.iter().any(|c| c == "AssertionError");
+                result.status = if is_assert {
+                    TestStatus::Fail
+                } else {
+                    TestStatus::Error
+                };
+                let first = exception.message.lines().next().unwrap_or("").to_owned();
+                result.message = if exception.assertion.is_some() {
+                    "the assert failed".to_owned()
+                } else if exception.type_name == "SystemExit" {
+                    format!(
+                        "SystemExit({}) : the code called sys.exit(), which ends a program, not a function",
+                        exception.exit_code.as_deref().unwrap_or("")
+                    )
+                } else if first.is_empty() {
+                    exception.type_name.clone()
+                } else {
+                    format!("{}: {first}", exception.type_name)
+                };
+                result.assertion = exception.assertion;
+                result.doc = exception.test_doc;
+                result.traceback = Some(exception.traceback);
+            }
+            _ => {
+                result.status = TestStatus::Crash;
+                result.message = "the kata harness failed".to_owned();
+                result.traceback = record.traceback;
+            }
+        },
+    }
+    result
+}
