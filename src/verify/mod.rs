@@ -4,6 +4,7 @@
 mod compare;
 mod files;
 mod sessions;
+mod shard;
 mod verdict;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use crate::runner::{PoolEvent, PoolOptions, run_pool};
 use crate::worker::protocol::{Limits, SessionJob};
 
 pub(crate) use files::MarkdownFile;
+pub(crate) use shard::Shard;
 
 /// Everything `kata verify` needs, validated.
 #[derive(Debug, Clone)]
@@ -28,6 +30,8 @@ pub(crate) struct VerifyConfig {
     pub(crate) jobs: usize,
     pub(crate) timeout: Duration,
     pub(crate) limits: Limits,
+    /// Verify only this slice of the files (`--shard K/N`).
+    pub(crate) shard: Option<Shard>,
 }
 
 /// A document that was read, with its display name.
@@ -57,7 +61,13 @@ pub(crate) fn run(
         })
         .collect();
 
-    let read: Vec<Result<Loaded, InputError>> = files.par_iter().map(load).collect();
+    let mut read: Vec<Result<Loaded, InputError>> = files.par_iter().map(load).collect();
+    if let Some(shard) = config.shard {
+        read = shard::select(read, shard, |item| match item {
+            Ok(loaded) => (loaded.display.as_str(), loaded.document.blocks.len()),
+            Err(error) => (error.file.as_str(), 0),
+        });
+    }
     let mut documents = Vec::new();
     for item in read {
         match item {
