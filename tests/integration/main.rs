@@ -12,5 +12,6 @@ mod inputs;
 mod isolation;
 mod known_bugs;
 mod processes;
+mod reports;
 mod util;
 mod verify;
