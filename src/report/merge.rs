@@ -19,6 +19,9 @@ use super::{BlockResult, InputError, Reporter, Status, Summary};
 use crate::exit_code::ExitStatus;
 use crate::verify::Shard;
 
+/// How many missing shards a warning names.
+const MISSING_LISTED: usize = 10;
+
 /// The expectation kinds a version 1 report may name.
 const KINDS: &[&str] = &["doctest", "output", "comments", "raises", "smoke"];
 
@@ -128,6 +131,12 @@ fn read(path: &Path) -> Result<ReportFile> {
     if report.version != 1 {
         bail!("`{}` is not a kata JSON report", path.display());
     }
+    if let Some(shard) = report.shard.filter(|s| s.index == 0 || s.index > s.count) {
+        bail!(
+            "`{}` is not a kata JSON report: shard {shard} is not K/N with 1 <= K <= N",
+            path.display()
+        );
+    }
     Ok(report)
 }
 
@@ -179,10 +188,18 @@ fn shard_warnings(shards: &[(&Path, Option<Shard>)]) -> Vec<String> {
             ));
         }
     }
-    let missing: Vec<String> = (1..=count)
+    // At most one index per report is present, so listing the first few
+    // missing ones stays short whatever `count` a report claims.
+    let present = by_index.keys().filter(|&&index| index <= count).count();
+    let missing_count = count - present;
+    let mut missing: Vec<String> = (1..=count)
         .filter(|index| !by_index.contains_key(index))
+        .take(MISSING_LISTED)
         .map(|index| format!("{index}/{count}"))
         .collect();
+    if missing_count > MISSING_LISTED {
+        missing.push(format!("and {} more", missing_count - MISSING_LISTED));
+    }
     if !missing.is_empty() {
         warnings.push(format!(
             "shard(s) {} missing: the merged report does not cover every file",
@@ -261,6 +278,19 @@ mod tests {
                 "shard 1/3 appears 2 times (`a.json`, `b.json`)",
                 "shard(s) 2/3, 3/3 missing: the merged report does not cover every file",
             ]
+        );
+    }
+
+    #[test]
+    fn a_huge_shard_count_is_listed_briefly() {
+        let a = Path::new("a.json");
+        assert_eq!(
+            shard_warnings(&[(a, shard(2, usize::MAX))]),
+            [format!(
+                "shard(s) 1/{max}, 3/{max}, 4/{max}, 5/{max}, 6/{max}, 7/{max}, 8/{max}, 9/{max}, 10/{max}, 11/{max}, and {} more missing: the merged report does not cover every file",
+                usize::MAX - 11,
+                max = usize::MAX
+            )]
         );
     }
 

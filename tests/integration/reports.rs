@@ -457,12 +457,14 @@ fn merge_exit_codes_and_bad_inputs() {
                 "results": [{"file": "a.md", "line": 1, "kind": "magic", "status": "pass",
                              "message": "", "expected": null, "actual": null, "duration_ms": 1}]}),
     );
+    let bad_shard = write_report(dir, "bad-shard.json", &report(Some((4, 3)), &[], json!([])));
     let missing = dir.join("missing.json");
     for (bad, message) in [
         (&not_json, "is not a kata JSON report"),
         (&foreign, "is not a kata JSON report"),
         (&future, "is a version 2 report"),
         (&odd_kind, "unknown block kind `magic`"),
+        (&bad_shard, "shard 4/3 is not K/N"),
         (&missing, "reading `"),
     ] {
         let output = merge(&[&pass_a, bad]);
