@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::exit_code::{EXIT_CODES_HELP, ExitStatus};
-use crate::report::{HumanOptions, HumanReporter, JsonReporter, Reporter};
-use crate::verify::{Filter, VerifyConfig};
+use crate::report::{HumanOptions, HumanReporter, MachineFormat, Reporter};
+use crate::verify::{Filter, Shard, VerifyConfig};
 use crate::worker::protocol::Limits;
 
 /// Verify the Python in Markdown guides, practise katas, grade them.
@@ -84,6 +84,9 @@ enum Command {
         #[command(flatten)]
         katas: KataArgs,
     },
+    /// Work with the JSON reports of earlier runs.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Internal: a worker process that embeds Python (started by kata itself).
     #[command(name = "__zygote", hide = true)]
     Zygote {
@@ -108,9 +111,18 @@ struct VerifyArgs {
     /// Wall-clock limit per block, unless the block sets `timeout=` (e.g. `10s`, `500ms`).
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, env = "KATA_TIMEOUT")]
     timeout: Duration,
-    /// Output format: `human` on stderr, or `json` on stdout (the summary still goes to stderr).
+    /// Output format: `human` on stderr only, or also a machine report on
+    /// stdout: `json`, `junit` (JUnit XML) or `github` (Actions annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write the machine report (`--format json|junit|github`) to FILE
+    /// instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Verify only the K-th of N deterministic slices of the files (e.g.
+    /// `2/3`), to split a corpus across CI machines.
+    #[arg(long, value_name = "K/N", value_parser = clap::value_parser!(Shard))]
+    shard: Option<Shard>,
     /// Print only failures (one line each) and the summary.
     #[arg(short, long)]
     quiet: bool,
@@ -156,10 +168,69 @@ enum RunFormat {
     Json,
 }
 
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Combine JSON reports (e.g. of `--shard` runs) into one report.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// JSON reports written by `kata verify --format json`.
+    #[arg(required = true, value_name = "REPORT")]
+    reports: Vec<PathBuf>,
+    /// Output format: `human` on stderr only, or also `json`, `junit` or
+    /// `github` on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the machine report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print only failures (one line each) and the summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
+    Junit,
+    Github,
+}
+
+impl Format {
+    fn machine(self) -> Option<MachineFormat> {
+        match self {
+            Format::Human => None,
+            Format::Json => Some(MachineFormat::Json),
+            Format::Junit => Some(MachineFormat::Junit),
+            Format::Github => Some(MachineFormat::Github),
+        }
+    }
+}
+
+/// The human reporter plus the machine one `format` asks for.
+fn reporters(
+    format: Format,
+    output: Option<&std::path::Path>,
+    shard: Option<Shard>,
+    human: HumanOptions,
+) -> Result<Vec<Box<dyn Reporter>>> {
+    let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
+    match format.machine() {
+        Some(machine) => {
+            let out = crate::report::open_output(output)?;
+            reporters.push(Box::new(HumanReporter::new(human)));
+            reporters.push(crate::report::machine_reporter(machine, out, shard));
+        }
+        None if output.is_some() => bail!(
+            "`--output` needs a machine format\n\nhint: add `--format json`, `--format junit` or `--format github`"
+        ),
+        None => reporters.push(Box::new(HumanReporter::new(human))),
+    }
+    Ok(reporters)
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -204,6 +275,7 @@ impl Cli {
             }
             Some(Command::Verify(args)) => verify(args, self.color),
             Some(Command::Completions { shell }) => completions(shell),
+            Some(Command::Report(ReportCommand::Merge(args))) => merge(args, self.color),
             Some(Command::List { topic, katas }) => {
                 crate::kata::list(&kata_config(katas, self.color), topic.as_deref())
             }
@@ -301,6 +373,7 @@ fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
         update: args.update,
         filters: args.filter.iter().map(|text| Filter::parse(text)).collect(),
         fail_fast: args.fail_fast,
+        shard: args.shard,
     };
     let human_options = HumanOptions {
         color: color.choice(),
@@ -309,22 +382,40 @@ fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
     };
     if args.list {
         let format = match args.format {
-            Format::Human => crate::verify::list::ListFormat::Text,
             Format::Json => crate::verify::list::ListFormat::Json,
+            _ => crate::verify::list::ListFormat::Text,
         };
         let mut messages = HumanReporter::new(human_options);
         return crate::verify::list::run(&config, format, &mut messages);
     }
-    let reporters = || {
-        let mut reporters: Vec<Box<dyn Reporter>> =
-            vec![Box::new(HumanReporter::new(human_options))];
-        if let Format::Json = args.format {
-            reporters.push(Box::new(JsonReporter::default()));
-        }
-        reporters
-    };
     if args.watch {
-        return crate::verify::watch::run(&config, color.choice(), &reporters);
+        let make = || {
+            reporters(
+                args.format,
+                args.output.as_deref(),
+                args.shard,
+                human_options,
+            )
+            .unwrap_or_else(|_| vec![Box::new(HumanReporter::new(human_options))])
+        };
+        return crate::verify::watch::run(&config, color.choice(), &make);
     }
-    crate::verify::run(&config, &mut reporters())
+    let mut reporters = reporters(
+        args.format,
+        args.output.as_deref(),
+        args.shard,
+        human_options,
+    )?;
+    crate::verify::run(&config, &mut reporters)
+}
+
+fn merge(args: MergeArgs, color: ColorWhen) -> Result<ExitStatus> {
+    let human = HumanOptions {
+        color: color.choice(),
+        progress: false,
+        quiet: args.quiet,
+    };
+    let merged = crate::report::merge::load(&args.reports)?;
+    let mut reporters = reporters(args.format, args.output.as_deref(), None, human)?;
+    crate::report::merge::replay(&merged, &mut reporters)
 }

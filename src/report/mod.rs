@@ -1,18 +1,28 @@
 //! Turning block results into what people and machines read. Execution never
 //! prints; everything a user sees goes through a [`Reporter`].
 
+mod github;
 mod human;
 mod json;
+mod junit;
+pub(crate) mod merge;
 
+use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use serde::Serialize;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
 
+pub(crate) use github::GithubReporter;
 pub(crate) use human::{HumanOptions, HumanReporter};
 pub(crate) use json::JsonReporter;
+pub(crate) use junit::JunitReporter;
+
+use crate::verify::Shard;
 
 /// The verdict of one block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Status {
     Pass,
@@ -61,7 +71,7 @@ pub(crate) struct BlockResult {
 }
 
 /// A file (or path) that could not be verified at all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct InputError {
     pub(crate) file: String,
     pub(crate) line: Option<usize>,
@@ -116,4 +126,38 @@ pub(crate) trait Reporter {
     fn warning(&mut self, file: &str, line: usize, message: &str);
     fn result(&mut self, result: &BlockResult);
     fn finish(&mut self, summary: &Summary, elapsed: Duration) -> std::io::Result<()>;
+}
+
+/// A report for machines, next to the human one on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MachineFormat {
+    Json,
+    Junit,
+    Github,
+}
+
+/// The reporter that writes `format` to `out`; `shard` is recorded in JSON.
+pub(crate) fn machine_reporter(
+    format: MachineFormat,
+    out: Box<dyn Write>,
+    shard: Option<Shard>,
+) -> Box<dyn Reporter> {
+    match format {
+        MachineFormat::Json => Box::new(JsonReporter::new(out, shard)),
+        MachineFormat::Junit => Box::new(JunitReporter::new(out)),
+        MachineFormat::Github => Box::new(GithubReporter::new(out)),
+    }
+}
+
+/// Where a machine report goes: the file `--output` names (created now, so
+/// a bad path fails before anything runs), else stdout.
+pub(crate) fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating `{}`", path.display()))?;
+            Box::new(std::io::BufWriter::new(file))
+        }
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    })
 }

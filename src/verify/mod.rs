@@ -6,6 +6,7 @@ mod files;
 mod filter;
 pub(crate) mod list;
 mod sessions;
+mod shard;
 pub(crate) mod verdict;
 pub(crate) mod watch;
 
@@ -26,6 +27,7 @@ use crate::worker::protocol::{Limits, SessionJob};
 
 pub(crate) use files::MarkdownFile;
 pub(crate) use filter::Filter;
+pub(crate) use shard::Shard;
 
 /// Everything `kata verify` needs, validated.
 #[derive(Debug, Clone)]
@@ -40,6 +42,8 @@ pub(crate) struct VerifyConfig {
     pub(crate) filters: Vec<Filter>,
     /// `--fail-fast`: start no new session after the first failing block.
     pub(crate) fail_fast: bool,
+    /// Verify only this slice of the files (`--shard K/N`).
+    pub(crate) shard: Option<Shard>,
 }
 
 /// A document that was read, with its display name.
@@ -245,8 +249,32 @@ fn prepare(
             Ok(loaded)
         })
         .collect();
+    // Shard after reading (the weight is the block count) but judge the
+    // filters over every file, so a filter that matches another shard's
+    // file is not an error here.
+    let in_shard: Vec<bool> = match config.shard {
+        None => vec![true; read.len()],
+        Some(shard) => {
+            let keyed: Vec<(usize, (&str, usize))> = read
+                .iter()
+                .enumerate()
+                .map(|(index, item)| match item {
+                    Ok(loaded) => (
+                        index,
+                        (loaded.display.as_str(), loaded.document.blocks.len()),
+                    ),
+                    Err(error) => (index, (error.file.as_str(), 0)),
+                })
+                .collect();
+            let mut keep = vec![false; read.len()];
+            for (index, _) in shard::select(keyed, shard, |(_, key)| *key) {
+                keep[index] = true;
+            }
+            keep
+        }
+    };
     let mut documents = Vec::new();
-    for (item, (file, _)) in read.into_iter().zip(&selected) {
+    for ((item, (file, _)), in_shard) in read.into_iter().zip(&selected).zip(in_shard) {
         for (index, filter) in config.filters.iter().enumerate() {
             if !filter.matches_file(file) {
                 continue;
@@ -261,6 +289,7 @@ fn prepare(
             };
         }
         match item {
+            _ if !in_shard => {}
             Ok(loaded) => documents.push(loaded),
             Err(error) => input_errors.push(error),
         }

@@ -13,6 +13,7 @@ mod inputs;
 mod isolation;
 mod known_bugs;
 mod processes;
+mod reports;
 mod update;
 mod util;
 mod verify;
