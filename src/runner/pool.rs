@@ -1,6 +1,7 @@
 //! A pool of zygote workers, one dispatcher thread each.
 
 use std::collections::{HashSet, VecDeque};
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -43,6 +44,9 @@ pub(crate) struct PoolOptions {
     pub(crate) workers: usize,
     /// Where workers create session scratch directories.
     pub(crate) scratch_root: PathBuf,
+    /// Set in the workers' environment on top of [`ENV_ALLOW_LIST`] (the
+    /// configuration's `pass_env` and `env`).
+    pub(crate) env: Vec<(String, OsString)>,
 }
 
 /// What the pool reports to its caller.
@@ -158,7 +162,6 @@ impl Worker {
                     std::env::var_os(name).map(|value| (name.to_string(), value))
                 }),
             )
-            .env(SCRATCH_ENV, &options.scratch_root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -168,6 +171,9 @@ impl Worker {
             // printed output does not change from one CI run to the next.
             command.env("PYTHONHASHSEED", "0");
         }
+        command
+            .envs(options.env.iter().map(|(name, value)| (name, value)))
+            .env(SCRATCH_ENV, &options.scratch_root);
         let mut child = command.spawn().context("starting a worker process")?;
         let stdin = child.stdin.take().context("worker stdin")?;
         let stdout = child.stdout.take().context("worker stdout")?;

@@ -7,12 +7,14 @@ mod sessions;
 mod verdict;
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::config::{Exclude, Setup};
 use crate::exit_code::ExitStatus;
 use crate::extract::{self, Document};
 use crate::report::{BlockResult, InputError, Reporter, Status, Summary};
@@ -28,6 +30,14 @@ pub(crate) struct VerifyConfig {
     pub(crate) jobs: usize,
     pub(crate) timeout: Duration,
     pub(crate) limits: Limits,
+    /// Added to the workers' environment (the config's `env` and `pass_env`).
+    pub(crate) worker_env: Vec<(String, OsString)>,
+    /// Files and directories that directory walks leave out.
+    pub(crate) exclude: Option<Exclude>,
+    /// Doctest option flags for every doctest block.
+    pub(crate) doctest_flags: Vec<String>,
+    /// Code run at the start of every session.
+    pub(crate) setup: Option<Setup>,
 }
 
 /// A document that was read, with its display name.
@@ -39,6 +49,10 @@ struct Loaded {
 /// Where each job's blocks come from.
 struct JobOrigin {
     document: usize,
+    /// Whether the job's first block is the configuration's `setup`.
+    setup: bool,
+    /// Set when the setup failed: every block of the job gets this error.
+    setup_failure: Option<verdict::SetupFailure>,
     blocks: Vec<usize>,
 }
 
@@ -47,7 +61,7 @@ pub(crate) fn run(
     reporters: &mut [Box<dyn Reporter>],
 ) -> Result<ExitStatus> {
     let started = Instant::now();
-    let (files, problems) = files::collect(&config.paths);
+    let (files, problems) = files::collect(&config.paths, config.exclude.as_ref());
     let mut input_errors: Vec<InputError> = problems
         .into_iter()
         .map(|p| InputError {
@@ -103,19 +117,30 @@ pub(crate) fn run(
     let options = PoolOptions {
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
+        env: config.worker_env.clone(),
     };
     crate::worker::sys::become_subreaper();
     run_pool(jobs, &options, |event| match event {
         PoolEvent::Block { job, index, run } => {
-            let Some(origin) = origins.get(&job) else {
+            let Some(origin) = origins.get_mut(&job) else {
                 return;
             };
-            let Some(&block_index) = origin.blocks.get(index) else {
+            let setup_file = config.setup.as_ref().map_or("", |s| s.filename.as_str());
+            if origin.setup && index == 0 {
+                origin.setup_failure = verdict::setup_failure(setup_file, &run);
+                return;
+            }
+            let position = index - usize::from(origin.setup);
+            let Some(&block_index) = origin.blocks.get(position) else {
                 return;
             };
             let loaded = &documents[origin.document];
             let block = &loaded.document.blocks[block_index];
-            report(verdict::judge(&loaded.display, block, *run), reporters);
+            let result = match &origin.setup_failure {
+                Some(failure) => verdict::setup_failed(&loaded.display, block, failure),
+                None => verdict::judge(&loaded.display, block, *run),
+            };
+            report(result, reporters);
         }
         PoolEvent::JobDone { job } => {
             origins.remove(&job);
@@ -185,11 +210,21 @@ fn plan_jobs(
         let blocks = &loaded.document.blocks;
         for plan in sessions::plan(blocks) {
             let id = jobs.len() as u64;
-            let job_blocks = plan
-                .blocks
-                .iter()
-                .enumerate()
-                .map(|(position, &b)| sessions::job_block(position, &blocks[b], config.timeout))
+            let setup = config
+                .setup
+                .as_ref()
+                .map(|setup| sessions::setup_block(setup, config.timeout));
+            let offset = usize::from(setup.is_some());
+            let job_blocks = setup
+                .into_iter()
+                .chain(plan.blocks.iter().enumerate().map(|(position, &b)| {
+                    sessions::job_block(
+                        position + offset,
+                        &blocks[b],
+                        config.timeout,
+                        &config.doctest_flags,
+                    )
+                }))
                 .collect();
             jobs.push(SessionJob {
                 id,
@@ -203,6 +238,8 @@ fn plan_jobs(
                 id,
                 JobOrigin {
                     document: document_index,
+                    setup: offset == 1,
+                    setup_failure: None,
                     blocks: plan.blocks,
                 },
             );

@@ -36,6 +36,11 @@ pub(crate) struct JobBlock {
     pub(crate) doctest_flags: Vec<String>,
     pub(crate) requires: Option<JobRequires>,
     pub(crate) timeout_ms: u64,
+    /// Set on a session's hidden setup block (the configuration's `setup`):
+    /// the configuration file, as its tracebacks name it. If it does not
+    /// finish cleanly, the session's other blocks are not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) setup_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 //! all. Fixtures named `bug_*` show known bugs and have ignored tests in
 //! `known_bugs`.
 
+mod config;
 mod harness;
 mod inputs;
 mod isolation;
