@@ -22,6 +22,11 @@ child waits for one byte on the ack fd, so when the zygote sees ``end`` it
 can drain the pipes and charge exactly that output to the block. There is
 no ``start`` record: the zygote starts the next block's clock when it acks.
 
+A block with a ``setup_file`` is the configuration's ``setup`` code (always
+the first block): it is compiled under that file's name, and if it does not
+end ``ok`` every later block of the session gets a ``skip`` record without
+running (kata reports them as errors with the setup's traceback).
+
 The harness never enforces time limits: the zygote kills the child.
 
 This file must stay importable and correct on CPython 3.11, 3.12 and 3.13,
@@ -650,6 +655,9 @@ class _Session:
         self.alive = result_fd is not None
         self.filename = "<kata>"
         self.linecache_entry = None
+        # Other "files" blocks are compiled as (the configuration's setup):
+        # filename -> linecache entry.
+        self.extra_sources = {}
         self.loop = None
         self.out = None
         self.err = None
@@ -698,11 +706,23 @@ class _Session:
             return
         try:
             _linecache.cache[self.filename] = self.linecache_entry
+            for name, entry in _dict_items(self.extra_sources):
+                _linecache.cache[name] = entry
         except _BaseException:
             pass
 
+    def add_source(self, filename, code_text, code_line):
+        """Lines for tracebacks of code from another file (the setup's
+        configuration file), placed at ``code_line``."""
+        lines = ["\n"] * (code_line - 1) + _str.splitlines(code_text, True)
+        if lines and not _str.endswith(lines[-1], "\n"):
+            lines[-1] = lines[-1] + "\n"
+        size = _len(_str_join("", lines))
+        self.extra_sources[filename] = (size, None, lines, filename)
+        self.register_source()
+
     def is_user_filename(self, name):
-        return name == self.filename
+        return name == self.filename or name in self.extra_sources
 
     # -- stdout / stderr -------------------------------------------------
     def install_streams(self):
@@ -742,9 +762,14 @@ class _Session:
         """Compile (and run) one block; returns the end-record fields."""
         code_text = block["code"]
         code_line = block.get("code_line") or 1
+        filename = self.filename
+        setup_file = block.get("setup_file")
+        if setup_file:
+            filename = _clean_str(setup_file)
+            self.add_source(filename, code_text, code_line)
         t0 = _perf_counter()
         try:
-            code = _compile_at(code_text, self.filename, code_line)
+            code = _compile_at(code_text, filename, code_line)
             if not compile_only:
                 if code.co_flags & _CO_COROUTINE:
                     coro = _eval(code, ns)
@@ -949,11 +974,19 @@ def _run_session(session, job_json):
     _sys.__stdout__ = _make_writer(1)
     _sys.__stderr__ = _make_writer(2)
 
+    setup_failed = False
     for block in job.get("blocks") or ():
         index = session.index = block.get("index")
         session.install_streams()
         session.register_source()
-        result = session.run_block(block, ns)
+        if setup_failed:
+            # kata reports these blocks as errors with the setup's traceback.
+            result = {"status": "skip", "duration_ms": 0.0,
+                      "reason": "the session's setup failed"}
+        else:
+            result = session.run_block(block, ns)
+            if block.get("setup_file") and result.get("status") != "ok":
+                setup_failed = True
         session.flush_streams()
         record = {"type": "end", "index": index, "nonce": session.nonce}
         record.update(result)

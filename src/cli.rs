@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::config;
 use crate::exit_code::{EXIT_CODES_HELP, ExitStatus};
 use crate::report::{HumanOptions, HumanReporter, MachineFormat, Reporter};
 use crate::verify::{Filter, Shard, VerifyConfig};
@@ -108,9 +109,10 @@ struct VerifyArgs {
     /// Worker processes to run at once [default: the number of cores].
     #[arg(short = 'j', long, env = "KATA_JOBS")]
     jobs: Option<usize>,
-    /// Wall-clock limit per block, unless the block sets `timeout=` (e.g. `10s`, `500ms`).
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, env = "KATA_TIMEOUT")]
-    timeout: Duration,
+    /// Wall-clock limit per block, unless the block sets `timeout=` (e.g. `10s`, `500ms`)
+    /// [default: 10s].
+    #[arg(long, value_parser = humantime::parse_duration, env = "KATA_TIMEOUT")]
+    timeout: Option<Duration>,
     /// Output format: `human` on stderr only, or also a machine report on
     /// stdout: `json`, `junit` (JUnit XML) or `github` (Actions annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -149,6 +151,13 @@ struct VerifyArgs {
     /// paths, until Ctrl-C.
     #[arg(long)]
     watch: bool,
+    /// Read this configuration file (a `kata.toml`, or a `pyproject.toml` with
+    /// `[tool.kata]`) instead of looking for one from the current directory up.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long)]
+    no_config: bool,
 }
 
 /// Where katas and your work are.
@@ -348,32 +357,48 @@ fn kata_config(args: KataArgs, color: ColorWhen) -> crate::kata::KataConfig {
 }
 
 fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
-    let paths = if args.paths.is_empty() {
+    if args.jobs == Some(0) {
+        bail!("`--jobs` must be at least 1");
+    }
+    let source = match (args.no_config, args.config) {
+        (true, _) => config::Source::Ignore,
+        (false, Some(file)) => config::Source::File(file),
+        (false, None) => config::Source::Discover,
+    };
+    let file = config::load(&source)?;
+    let overrides = config::Overrides {
+        paths: args.paths,
+        jobs: args.jobs,
+        timeout: args.timeout,
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let resolved = config::resolve(overrides, file.as_ref(), cores);
+    let paths = if resolved.paths.is_empty() {
         let content = PathBuf::from("content");
         if !content.is_dir() {
             bail!(
-                "no paths given and there is no `./content` directory\n\nhint: name the Markdown files or directories to verify, e.g. `kata verify docs/`"
+                "no paths given and there is no `./content` directory\n\nhint: name the Markdown files or directories to verify, e.g. `kata verify docs/`, or set `paths` in a `kata.toml`"
             );
         }
         vec![content]
     } else {
-        args.paths
-    };
-    let jobs = match args.jobs {
-        Some(0) => bail!("`--jobs` must be at least 1"),
-        Some(jobs) => jobs,
-        None => std::thread::available_parallelism().map_or(1, usize::from),
+        resolved.paths
     };
     crate::version::check_virtualenv()?;
+    let file = file.unwrap_or_default();
     let config = VerifyConfig {
         paths,
-        jobs,
-        timeout: args.timeout,
+        jobs: resolved.jobs,
+        timeout: resolved.timeout,
         limits: default_limits(),
         update: args.update,
         filters: args.filter.iter().map(|text| Filter::parse(text)).collect(),
         fail_fast: args.fail_fast,
         shard: args.shard,
+        worker_env: file.worker_env(|name| std::env::var_os(name)),
+        exclude: file.exclude,
+        doctest_flags: file.doctest_flags,
+        setup: file.setup,
     };
     let human_options = HumanOptions {
         color: color.choice(),

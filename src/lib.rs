@@ -4,6 +4,7 @@
 //! (`kata __zygote`) that embed CPython and fork a fresh child per session.
 
 mod cli;
+mod config;
 mod exit_code;
 mod extract;
 mod kata;

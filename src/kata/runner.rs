@@ -126,6 +126,7 @@ pub(crate) fn run_tests(
         requires: None,
         timeout_ms: LOAD_LIMIT.as_millis() as u64,
         replay: true,
+        setup_file: None,
     }];
     for (position, test) in planned.iter().enumerate() {
         blocks.push(JobBlock {
@@ -138,6 +139,7 @@ pub(crate) fn run_tests(
             requires: None,
             timeout_ms: kata.meta.time_limit.as_millis() as u64,
             replay: false,
+            setup_file: None,
         });
     }
     let job = SessionJob {
@@ -156,6 +158,7 @@ pub(crate) fn run_tests(
         workers: 1,
         scratch_root: scratch.path().to_path_buf(),
         lean: true,
+        env: Vec::new(),
     };
     let mut runs: Vec<Option<BlockRun>> = vec![None; planned.len() + 1];
     crate::worker::sys::become_subreaper();

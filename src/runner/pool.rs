@@ -1,6 +1,7 @@
 //! A pool of zygote workers, one dispatcher thread each.
 
 use std::collections::{HashSet, VecDeque};
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::ops::ControlFlow;
 use std::os::unix::process::CommandExt;
@@ -47,6 +48,9 @@ pub(crate) struct PoolOptions {
     /// Start workers without the warm-up (for a single short session, where
     /// warming up costs more than it saves).
     pub(crate) lean: bool,
+    /// Set in the workers' environment on top of [`ENV_ALLOW_LIST`] (the
+    /// configuration's `pass_env` and `env`).
+    pub(crate) env: Vec<(String, OsString)>,
 }
 
 /// What the pool reports to its caller.
@@ -181,11 +185,13 @@ impl Worker {
             command.arg("--lean");
         }
         command
-            .env(SCRATCH_ENV, &options.scratch_root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
+        command
+            .envs(options.env.iter().map(|(name, value)| (name, value)))
+            .env(SCRATCH_ENV, &options.scratch_root);
         let mut child = command.spawn().context("starting a worker process")?;
         let stdin = child.stdin.take().context("worker stdin")?;
         let stdout = child.stdout.take().context("worker stdout")?;

@@ -2,10 +2,13 @@
 //!
 //! A path named explicitly is read as Markdown whatever its extension; a
 //! directory is walked for `*.md` (sorted, symlinks followed, loops detected).
+//! The configuration's `exclude` patterns prune what a walk finds.
 //! Problems (a missing path, a FIFO, a symlink loop) become [`FileProblem`]s
 //! and the rest of the run goes on.
 
 use std::path::{Path, PathBuf};
+
+use crate::config::Exclude;
 
 /// A file to verify.
 #[derive(Debug, Clone)]
@@ -25,14 +28,19 @@ pub(crate) struct FileProblem {
 
 const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown"];
 
-pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<MarkdownFile>, Vec<FileProblem>) {
+/// The Markdown files under `paths`. `exclude` applies to what directory
+/// walks find, not to the paths themselves.
+pub(crate) fn collect(
+    paths: &[PathBuf],
+    exclude: Option<&Exclude>,
+) -> (Vec<MarkdownFile>, Vec<FileProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
         let display = display_path(path);
         match std::fs::metadata(path) {
             Err(err) => problems.push(problem(display, format!("cannot read it: {err}"))),
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut problems),
+            Ok(meta) if meta.is_dir() => walk(path, exclude, &mut files, &mut problems),
             Ok(meta) if meta.is_file() => files.push(MarkdownFile {
                 path: path.clone(),
                 display,
@@ -45,12 +53,21 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<MarkdownFile>, Vec<FileProblem>
     (files, problems)
 }
 
-fn walk(root: &Path, files: &mut Vec<MarkdownFile>, problems: &mut Vec<FileProblem>) {
+fn walk(
+    root: &Path,
+    exclude: Option<&Exclude>,
+    files: &mut Vec<MarkdownFile>,
+    problems: &mut Vec<FileProblem>,
+) {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden_or_build_dir(e.file_name()));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(is_hidden_or_build_dir(e.file_name())
+                    || exclude.is_some_and(|exclude| exclude.matches(e.path())))
+        });
     for entry in walker {
         match entry {
             Err(err) => {

@@ -57,7 +57,7 @@ pub(crate) fn run(
     format: ListFormat,
     messages: &mut dyn Reporter,
 ) -> Result<ExitStatus> {
-    let (files, problems) = files::collect(&config.paths);
+    let (files, problems) = files::collect(&config.paths, config.exclude.as_ref());
     let prepared = prepare(config, files, problems);
     for error in &prepared.input_errors {
         messages.input_error(error);

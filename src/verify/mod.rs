@@ -11,6 +11,7 @@ pub(crate) mod verdict;
 pub(crate) mod watch;
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::config::{Exclude, Setup};
 use crate::exit_code::ExitStatus;
 use crate::extract::{self, Document};
 use crate::report::{BlockResult, InputError, Reporter, Status, Summary};
@@ -44,6 +46,14 @@ pub(crate) struct VerifyConfig {
     pub(crate) fail_fast: bool,
     /// Verify only this slice of the files (`--shard K/N`).
     pub(crate) shard: Option<Shard>,
+    /// Added to the workers' environment (the config's `env` and `pass_env`).
+    pub(crate) worker_env: Vec<(String, OsString)>,
+    /// Files and directories that directory walks leave out.
+    pub(crate) exclude: Option<Exclude>,
+    /// Doctest option flags for every doctest block.
+    pub(crate) doctest_flags: Vec<String>,
+    /// Code run at the start of every session.
+    pub(crate) setup: Option<Setup>,
 }
 
 /// A document that was read, with its display name.
@@ -64,6 +74,10 @@ struct Prepared {
 /// Where each job's blocks come from.
 struct JobOrigin {
     document: usize,
+    /// Whether the job's first block is the configuration's `setup`.
+    setup: bool,
+    /// Set when the setup failed: every block of the job gets this error.
+    setup_failure: Option<verdict::SetupFailure>,
     blocks: Vec<usize>,
 }
 
@@ -72,7 +86,7 @@ pub(crate) fn run(
     config: &VerifyConfig,
     reporters: &mut [Box<dyn Reporter>],
 ) -> Result<ExitStatus> {
-    let (files, problems) = files::collect(&config.paths);
+    let (files, problems) = files::collect(&config.paths, config.exclude.as_ref());
     run_files(config, files, problems, reporters)
 }
 
@@ -131,24 +145,33 @@ fn run_files(
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
         lean: false,
+        env: config.worker_env.clone(),
     };
     let mut updater = Updater::default();
     crate::worker::sys::become_subreaper();
     run_pool(jobs, &options, |event| match event {
         PoolEvent::Block { job, index, run } => {
-            let Some(origin) = origins.get(&job) else {
+            let Some(origin) = origins.get_mut(&job) else {
                 return ControlFlow::Continue(());
             };
-            let Some(&block_index) = origin.blocks.get(index) else {
+            let setup_file = config.setup.as_ref().map_or("", |s| s.filename.as_str());
+            if origin.setup && index == 0 {
+                origin.setup_failure = verdict::setup_failure(setup_file, &run);
+                return ControlFlow::Continue(());
+            }
+            let position = index - usize::from(origin.setup);
+            let Some(&block_index) = origin.blocks.get(position) else {
                 return ControlFlow::Continue(());
             };
             let loaded = &documents[origin.document];
             let block = &loaded.document.blocks[block_index];
-            let update = config
-                .update
+            let update = (config.update && origin.setup_failure.is_none())
                 .then(|| update::plan(&loaded.document.source, block, &run))
                 .flatten();
-            let result = verdict::judge(&loaded.display, block, *run);
+            let result = match &origin.setup_failure {
+                Some(failure) => verdict::setup_failed(&loaded.display, block, failure),
+                None => verdict::judge(&loaded.display, block, *run),
+            };
             if let Some(update) = update {
                 updater.keep(origin.document, &result, update);
             }
@@ -371,11 +394,21 @@ fn plan_jobs(
             };
             plan.blocks.truncate(last + 1);
             let id = jobs.len() as u64;
-            let job_blocks = plan
-                .blocks
-                .iter()
-                .enumerate()
-                .map(|(position, &b)| sessions::job_block(position, &blocks[b], config.timeout))
+            let setup = config
+                .setup
+                .as_ref()
+                .map(|setup| sessions::setup_block(setup, config.timeout));
+            let offset = usize::from(setup.is_some());
+            let job_blocks = setup
+                .into_iter()
+                .chain(plan.blocks.iter().enumerate().map(|(position, &b)| {
+                    sessions::job_block(
+                        position + offset,
+                        &blocks[b],
+                        config.timeout,
+                        &config.doctest_flags,
+                    )
+                }))
                 .collect();
             jobs.push(SessionJob {
                 id,
@@ -389,6 +422,8 @@ fn plan_jobs(
                 id,
                 JobOrigin {
                     document: document_index,
+                    setup: offset == 1,
+                    setup_failure: None,
                     blocks: plan.blocks,
                 },
             );

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use crate::config::Setup;
 use crate::extract::{Block, Expectation, Language, Requirement};
 use crate::worker::protocol::{JobBlock, JobRequires};
 
@@ -65,8 +66,30 @@ pub(crate) fn plan(blocks: &[Block]) -> Vec<SessionPlan> {
         .collect()
 }
 
-/// The harness's view of a block.
-pub(crate) fn job_block(index: usize, block: &Block, default_timeout: Duration) -> JobBlock {
+/// The configuration's `setup` as the hidden first block of a session.
+pub(crate) fn setup_block(setup: &Setup, timeout: Duration) -> JobBlock {
+    JobBlock {
+        index: 0,
+        line: setup.line,
+        code_line: setup.line,
+        code: setup.code.clone(),
+        mode: "exec".to_owned(),
+        doctest_flags: Vec::new(),
+        requires: None,
+        timeout_ms: timeout.as_millis() as u64,
+        replay: true,
+        setup_file: Some(setup.filename.clone()),
+    }
+}
+
+/// The harness's view of a block. `doctest_flags` (the configuration's)
+/// apply to every doctest block, on top of Sphinx's defaults for MyST ones.
+pub(crate) fn job_block(
+    index: usize,
+    block: &Block,
+    default_timeout: Duration,
+    doctest_flags: &[String],
+) -> JobBlock {
     let mode = if block.directives.no_run {
         "compile"
     } else if block.expectation == Expectation::Doctest {
@@ -74,7 +97,7 @@ pub(crate) fn job_block(index: usize, block: &Block, default_timeout: Duration) 
     } else {
         "exec"
     };
-    let doctest_flags = if block.language == Language::MystDoctest {
+    let mut flags: Vec<String> = if block.language == Language::MystDoctest {
         SPHINX_DOCTEST_FLAGS
             .iter()
             .map(|f| (*f).to_owned())
@@ -82,6 +105,11 @@ pub(crate) fn job_block(index: usize, block: &Block, default_timeout: Duration) 
     } else {
         Vec::new()
     };
+    for flag in doctest_flags {
+        if !flags.contains(flag) {
+            flags.push(flag.clone());
+        }
+    }
     let requires = (!block.directives.requires.is_empty()).then(|| {
         let mut requires = JobRequires::default();
         for requirement in &block.directives.requires {
@@ -105,7 +133,7 @@ pub(crate) fn job_block(index: usize, block: &Block, default_timeout: Duration) 
         code_line: block.code_line,
         code: block.code.clone(),
         mode: mode.to_owned(),
-        doctest_flags,
+        doctest_flags: flags,
         requires,
         timeout_ms: block
             .directives
@@ -113,5 +141,6 @@ pub(crate) fn job_block(index: usize, block: &Block, default_timeout: Duration) 
             .unwrap_or(default_timeout)
             .as_millis() as u64,
         replay: true,
+        setup_file: None,
     }
 }

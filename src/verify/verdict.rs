@@ -70,6 +70,68 @@ pub(crate) fn judge(file: &str, block: &Block, run: BlockRun) -> BlockResult {
     result
 }
 
+/// Why a session's `setup` (from the configuration file) did not succeed.
+#[derive(Debug, Clone)]
+pub(crate) struct SetupFailure {
+    message: String,
+    detail: Option<String>,
+}
+
+/// `None` if the setup block ran cleanly.
+pub(crate) fn setup_failure(config_file: &str, run: &BlockRun) -> Option<SetupFailure> {
+    let stderr = without_harness_frames(&with_truncation_note(
+        &run.stderr.text,
+        run.stderr.dropped_bytes,
+    ));
+    let (what, detail) = match &run.end {
+        BlockEnd::Finished { record } => match record.status.as_str() {
+            "ok" => return None,
+            "exception" => {
+                let exception = record.exception.clone().unwrap_or_default();
+                let mut detail = exception.traceback.trim_end().to_owned();
+                if !stderr.is_empty() {
+                    detail = format!("{}\n{detail}", labelled("stderr", &stderr));
+                }
+                (exception_line(&exception), Some(detail))
+            }
+            _ => (
+                "the harness failed internally".to_owned(),
+                record.traceback.clone(),
+            ),
+        },
+        BlockEnd::Timeout { limit_ms } => (
+            format!(
+                "it did not finish within {}",
+                humantime::format_duration(std::time::Duration::from_millis(*limit_ms))
+            ),
+            output_detail(&run.stdout.text, &stderr),
+        ),
+        BlockEnd::Crash { reason } | BlockEnd::NotRun { reason } => {
+            (reason.clone(), output_detail(&run.stdout.text, &stderr))
+        }
+    };
+    Some(SetupFailure {
+        message: format!("the `setup` code of `{config_file}` failed: {what}"),
+        detail,
+    })
+}
+
+/// The verdict of a block whose session's setup failed: it did not run.
+pub(crate) fn setup_failed(file: &str, block: &Block, failure: &SetupFailure) -> BlockResult {
+    BlockResult {
+        file: file.to_owned(),
+        line: block.fence_line,
+        kind: block.expectation.kind(),
+        status: Status::Error,
+        message: failure.message.clone(),
+        expected: None,
+        actual: None,
+        detail: failure.detail.clone(),
+        failing_line: None,
+        duration_ms: 0,
+    }
+}
+
 fn judge_exception(
     result: &mut BlockResult,
     block: &Block,

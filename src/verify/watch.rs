@@ -84,7 +84,7 @@ pub(crate) fn run(
         let Some(changed) = changed? else {
             return Ok(ExitStatus::Success);
         };
-        let (files, problems) = files::collect(&config.paths);
+        let (files, problems) = files::collect(&config.paths, config.exclude.as_ref());
         let files: Vec<MarkdownFile> = files
             .into_iter()
             .filter(|file| {

@@ -36,6 +36,11 @@ pub(crate) struct JobBlock {
     pub(crate) doctest_flags: Vec<String>,
     pub(crate) requires: Option<JobRequires>,
     pub(crate) timeout_ms: u64,
+    /// Set on a session's hidden setup block (the configuration's `setup`):
+    /// the configuration file, as its tracebacks name it. If it does not
+    /// finish cleanly, the session's other blocks are not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) setup_file: Option<String>,
     /// Whether to run it again when the session resumes after a later
     /// block dies (setup must be replayed; a kata's other tests need not).
     #[serde(default = "replayed_by_default")]

@@ -142,6 +142,7 @@ fn run_job(
                 break;
             }
             Some((index, end)) => {
+                let setup_died = job.blocks[index].setup_file.is_some();
                 channel.send(&WorkerEvent::Block {
                     job: job.id,
                     index,
@@ -152,6 +153,27 @@ fn run_job(
                         duration_ms: end.duration_ms,
                     }),
                 })?;
+                if setup_died {
+                    // Without its setup the session's blocks cannot run.
+                    for &left in pending
+                        .iter()
+                        .filter(|&&i| i != index && !finished.contains(&i))
+                    {
+                        channel.send(&WorkerEvent::Block {
+                            job: job.id,
+                            index: left,
+                            run: Box::new(BlockRun {
+                                end: BlockEnd::NotRun {
+                                    reason: "the session's setup did not finish".to_owned(),
+                                },
+                                stdout: Captured::default(),
+                                stderr: Captured::default(),
+                                duration_ms: 0.0,
+                            }),
+                        })?;
+                    }
+                    break;
+                }
                 replay.extend(
                     pending
                         .iter()

@@ -8,6 +8,7 @@
 //! `known_bugs`.
 
 mod comforts;
+mod config;
 mod harness;
 mod inputs;
 mod isolation;

@@ -880,6 +880,42 @@ class WarmUpTest(unittest.TestCase):
         self.assertEqual(r.stderr, b"done")
 
 
+def _with_setup(job, code, code_line=3, setup_file="kata.toml"):
+    """``job`` led by a setup block, as kata sends a configuration's setup."""
+    for block in job["blocks"]:
+        block["index"] += 1
+    job["blocks"].insert(0, {
+        "index": 0, "line": code_line, "code_line": code_line, "code": code,
+        "mode": "exec", "doctest_flags": [], "requires": None,
+        "setup_file": setup_file,
+    })
+    return job
+
+
+class SetupTest(HarnessTestCase):
+    def test_setup_defines_names_for_the_blocks(self):
+        s = run_job(_with_setup(make_job(["print(ANSWER)\n"]), "ANSWER = 6 * 7\n"))
+        self.assertNoInternalError(s)
+        self.assertOk(s, 0)
+        self.assertOk(s, 1)
+        self.assertEqual(s.out(1), "42\n")
+
+    def test_failing_setup_names_the_config_file_and_skips_the_blocks(self):
+        job = _with_setup(make_job(["print('ran')\n", "x = 1\n"]),
+                          "import os\nraise RuntimeError('bad setup')\n",
+                          code_line=7, setup_file="../pyproject.toml")
+        s = run_job(job)
+        self.assertNoInternalError(s)
+        rec = s.end(0)
+        self.assertEqual(rec["status"], "exception")
+        tb = rec["exception"]["traceback"]
+        self.assertIn('File "../pyproject.toml", line 8, in <module>', tb)
+        self.assertIn("raise RuntimeError('bad setup')", tb)
+        for index in (1, 2):
+            self.assertEqual(s.end(index)["status"], "skip")
+        self.assertNotIn(b"ran", s.stdout)
+
+
 class EncoderTest(unittest.TestCase):
     def test_dumps_matches_json(self):
         rec = {"type": "end", "index": 3, "nonce": "n", "status": "ok",
