@@ -384,6 +384,41 @@ def _requires_reason(requires):
     return None
 
 
+def _condition_reason(conditions, ns):
+    """None if every skip condition is false, else the skip reason.
+
+    Each condition is an argument list, ``(condition, reason="...")``, as in
+    Sybil's ``skip: next if(...)`` and pytest's ``skipif(...)``. It is
+    evaluated over a copy of the session's names (as Sybil does), with
+    ``sys``, ``os`` and ``platform`` at hand (as pytest does); a condition
+    given as a string is evaluated the same way. Raises what it raises.
+    """
+    for arguments in conditions:
+        env = _dict(ns)
+        for name, module in (("sys", _sys), ("os", _os)):
+            if name not in env:
+                env[name] = module
+        if "platform" not in env:
+            env["platform"] = _import_module("platform")
+        found = []
+
+        def skip_if(condition, reason=None):
+            _list_append(found, (condition, reason))
+
+        env["__kata_skip_if__"] = skip_if
+        _eval(_compile("__kata_skip_if__" + arguments, "<skip condition>",
+                       "eval", 0, True), env)
+        condition, reason = found[0]
+        if _type(condition) is _str:
+            condition = _eval(_compile(condition, "<skip condition>", "eval",
+                                       0, True), env)
+        if condition:
+            if reason:
+                return _str(reason)
+            return "skip condition %s is true" % (arguments,)
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Exceptions
 # ---------------------------------------------------------------------------
@@ -859,7 +894,23 @@ class _Session:
         return {"examples": examples, "failed": failed}
 
     def run_block(self, block, ns):
-        requires_reason = _requires_reason(block.get("requires"))
+        requires = block.get("requires")
+        requires_reason = _requires_reason(requires)
+        conditions = requires.get("conditions") if requires else None
+        if requires_reason is None and conditions:
+            t0 = _perf_counter()
+            try:
+                requires_reason = _condition_reason(conditions, ns)
+            except _BaseException:
+                t1 = _perf_counter()
+                etype, exc, tb = _sys_exc_info()
+                try:
+                    info = _describe_exception(etype, exc, tb,
+                                               self.is_user_filename)
+                finally:
+                    etype = exc = tb = None
+                return {"status": "exception",
+                        "duration_ms": (t1 - t0) * 1000.0, "exception": info}
         if requires_reason is not None:
             return {"status": "skip", "duration_ms": 0.0,
                     "reason": requires_reason}

@@ -74,6 +74,10 @@ impl Info {
             "skip" => self.directives.skip = Some("skip directive".to_owned()),
             "no-run" => self.directives.no_run = true,
             "isolated" => self.directives.isolated = true,
+            // pytest-markdown-docs: `notest` is not run; `continuation`
+            // shares the previous block's names, as every block does here.
+            "notest" => self.directives.skip = Some("notest".to_owned()),
+            "continuation" => {}
             // MyST `{doctest}` takes a group name as its argument.
             _ if language == Language::MystDoctest => {}
             _ => self
@@ -344,6 +348,8 @@ mod tests {
             &[],
         );
         case("{doctest} my-group", Directives::default(), None, &[]);
+        case("python notest", skip("notest"), None, &[]);
+        case("python continuation", Directives::default(), None, &[]);
     }
 
     #[test]

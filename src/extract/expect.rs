@@ -11,17 +11,106 @@ pub(super) fn is_doctest(code: &str) -> bool {
         .is_some_and(|line| line.starts_with(">>>"))
 }
 
-/// The stdout that `#> value` comment lines state, if there are any.
-pub(super) fn comment_output(code: &str) -> Option<String> {
-    let mut expected = None;
-    for line in code.lines() {
-        if let Some(value) = line.trim_start().strip_prefix("#>") {
-            let expected = expected.get_or_insert_with(String::new);
-            expected.push_str(value.strip_prefix(' ').unwrap_or(value));
-            expected.push('\n');
+/// What pytest-examples' comments state a block prints.
+#[derive(Debug, PartialEq)]
+pub(super) struct CommentOutput {
+    /// The expected stdout.
+    pub(super) expected: String,
+    /// For each line of `expected`, the 0-based line of the code stating it.
+    pub(super) lines: Vec<usize>,
+}
+
+/// The stdout that `#> value` comment lines, and triple-quoted strings right
+/// after a `print(...)` call, state, if there are any.
+pub(super) fn comment_output(code: &str) -> Option<CommentOutput> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut output: Option<CommentOutput> = None;
+    // The last line of the last stated output: a print in a loop states
+    // one output after another.
+    let mut stated_until = None;
+    let mut at = 0;
+    while let Some(line) = lines.get(at) {
+        let trimmed = line.trim_start();
+        if let Some(value) = trimmed.strip_prefix("#>") {
+            let output = output.get_or_insert_with(CommentOutput::empty);
+            output.push(value.strip_prefix(' ').unwrap_or(value), at);
+            stated_until = Some(at);
+        } else if let Some(end) = printed_string_end(&lines, at, stated_until) {
+            let indent = line.len() - trimmed.len();
+            let output = output.get_or_insert_with(CommentOutput::empty);
+            for (offset, text) in lines
+                .get(at + 1..end)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let dedent = text.len() - text.trim_start_matches(' ').len();
+                output.push(
+                    text.get(dedent.min(indent)..).unwrap_or(""),
+                    at + 1 + offset,
+                );
+            }
+            at = end;
+            stated_until = Some(end);
+        }
+        at += 1;
+    }
+    output
+}
+
+impl CommentOutput {
+    fn empty() -> CommentOutput {
+        CommentOutput {
+            expected: String::new(),
+            lines: Vec::new(),
         }
     }
-    expected
+
+    fn push(&mut self, text: &str, line: usize) {
+        self.expected.push_str(text);
+        self.expected.push('\n');
+        self.lines.push(line);
+    }
+}
+
+/// pytest-examples' form for long output: a line holding only `"""` (or
+/// `'''`) right after a `print(...)` statement, the output, and a line
+/// starting with the same quotes. The index of the closing line.
+fn printed_string_end(lines: &[&str], at: usize, stated_until: Option<usize>) -> Option<usize> {
+    let line = lines.get(at)?;
+    let quote = line.trim();
+    if quote != "\"\"\"" && quote != "\'\'\'" {
+        return None;
+    }
+    let indent = line.len() - line.trim_start().len();
+    let continues = stated_until.is_some_and(|end| end + 1 == at);
+    if !continues && !after_print(lines, at, indent) {
+        return None;
+    }
+    (at + 1..lines.len()).find(|&end| lines[end].trim_start().starts_with(quote))
+}
+
+/// Whether the statement that ends on the line before `at` is a `print(...)`
+/// call indented by `indent`: walking back over its continuation lines (more
+/// indented, or closing brackets) reaches a line starting with `print(`.
+fn after_print(lines: &[&str], at: usize, indent: usize) -> bool {
+    let mut line = at;
+    while line > 0 {
+        line -= 1;
+        let text = lines[line];
+        let trimmed = text.trim_start();
+        if trimmed.is_empty() {
+            return false;
+        }
+        let own = text.len() - trimmed.len();
+        if own < indent {
+            return false;
+        }
+        if own == indent && !trimmed.starts_with([')', ']', '}']) {
+            return trimmed.starts_with("print(");
+        }
+    }
+    false
 }
 
 /// Whether only blank lines, and at most one short label line such as
@@ -70,19 +159,55 @@ mod tests {
         }
     }
 
+    #[track_caller]
+    fn comments_case(code: &str, expected: Option<(&str, &[usize])>) {
+        let found = comment_output(code);
+        let found = found
+            .as_ref()
+            .map(|found| (found.expected.as_str(), found.lines.as_slice()));
+        assert_eq!(found, expected, "{code:?}");
+    }
+
     #[test]
     fn comments() {
-        for (code, expected) in [
-            ("print(1)\n#> 1\n", Some("1\n")),
-            (
-                "print(1, 2)\n    #> 1 2\nprint()\n#>\n#>  x\n",
-                Some("1 2\n\n x\n"),
-            ),
-            ("x = 1  #> 1\n", None),
-            ("print(1)\n# > 1\n", None),
+        comments_case("print(1)\n#> 1\n", Some(("1\n", &[1])));
+        comments_case(
+            "print(1, 2)\n    #> 1 2\nprint()\n#>\n#>  x\n",
+            Some(("1 2\n\n x\n", &[1, 3, 4])),
+        );
+        comments_case("x = 1  #> 1\n", None);
+        comments_case("print(1)\n# > 1\n", None);
+    }
+
+    #[test]
+    fn triple_quoted_output() {
+        comments_case(
+            "print(x)\n\"\"\"\nline1\n  line2\n\"\"\"\nprint(1)\n#> 1\n",
+            Some(("line1\n  line2\n1\n", &[2, 3, 6])),
+        );
+        // Indented like the print; a multi-line call; single quotes.
+        comments_case(
+            "for i in x:\n    print(\n        i,\n    )\n    '''\n    a\n\n     b\n    '''\n",
+            Some(("a\n\n b\n", &[5, 6, 7])),
+        );
+        // Not after a print: a docstring, an assignment, a blank line between.
+        for code in [
+            "def f():\n    \"\"\"\n    Doc.\n    \"\"\"\n",
+            "x = \"\"\"\na\n\"\"\"\n",
+            "print(1)\n\n\"\"\"\na\n\"\"\"\n",
+            "\"\"\"\na\n\"\"\"\n",
+            "if x:\n    print(1)\n\"\"\"\na\n\"\"\"\n",
+            "print(1)\n\"\"\"\nunclosed\n",
+            "pprint(1)\n\"\"\"\n1\n\"\"\"\n",
         ] {
-            assert_eq!(comment_output(code).as_deref(), expected, "{code:?}");
+            comments_case(code, None);
         }
+        comments_case("print(1)\n\"\"\"\n\"\"\"\n", Some(("", &[])));
+        // One print in a loop: an output after another.
+        comments_case(
+            "for i in x:\n    print(i)\n    \"\"\"\n    a\n    \"\"\"\n    \"\"\"\n    b\n    \"\"\"\n    #> c\n",
+            Some(("a\nb\nc\n", &[3, 6, 8])),
+        );
     }
 
     #[test]

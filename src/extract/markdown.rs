@@ -54,7 +54,9 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::extract::{Block, Expectation, ExpectedOutput, Language, Warning};
+    use crate::extract::{
+        Block, Expectation, ExpectedOutput, Language, Requirement, Stage, Warning,
+    };
 
     fn md(lines: &[&str]) -> String {
         lines.iter().map(|line| format!("{line}\n")).collect()
@@ -798,7 +800,8 @@ mod tests {
         assert_eq!(
             document.blocks[0].expectation,
             Expectation::Comments {
-                expected: "1 2\n\n".to_owned()
+                expected: "1 2\n\n".to_owned(),
+                lines: vec![3, 5],
             }
         );
         let document = extract(&md(&["```python raises=json.JSONDecodeError", "```"]));
@@ -930,10 +933,201 @@ mod tests {
             &[(1, "`skip: end` without `skip: start` ignored")],
         );
         warnings(
-            &md(&["<!-- skip: next if(x) -->"]),
-            &[(1, "unsupported comment `skip: next if(x)` ignored")],
+            &md(&["<!-- skip: next iff(x) -->"]),
+            &[(
+                1,
+                "unsupported comment `skip: next iff(x)` ignored: expected `if(condition, reason=\"...\")` with balanced parentheses",
+            )],
+        );
+        warnings(
+            &md(&["", "<!--pytest.mark.skipif(x-->", "```python", "```"]),
+            &[(
+                2,
+                "unsupported comment `pytest.mark.skipif(x` ignored: expected `pytest.mark.skipif(condition, reason=\"...\")`",
+            )],
+        );
+        warnings(
+            &md(&[
+                "<!--pytest-codeblocks:expected-output-->",
+                "```",
+                "1",
+                "```",
+            ]),
+            &[(
+                1,
+                "`pytest-codeblocks:expected-output` follows no code block: ignored",
+            )],
+        );
+        warnings(
+            &md(&[
+                "```python",
+                "```",
+                "<!--pytest-codeblocks:expected-output-->",
+                "```python",
+                "```",
+                "```python",
+                "```",
+                "<!--pytest-codeblocks:expected-output-->",
+            ]),
+            &[
+                (
+                    3,
+                    "`pytest-codeblocks:expected-output` is followed by a Python block, not its output: ignored",
+                ),
+                (
+                    8,
+                    "`pytest-codeblocks:expected-output` is followed by no fenced block: ignored",
+                ),
+            ],
         );
         warnings(&md(&["<!-- a comment -->", "<!-- skip: next"]), &[]);
+    }
+
+    #[test]
+    fn conventions_of_other_tools() {
+        let document = extract(&md(&[
+            "<!-- skip: next if(sys.version_info < (3, 12), reason=\"3.12\") -->",
+            "<!-- expect: skip -->",
+            "```python",
+            "```",
+            "<!--phmdoctest-mark.skipif<3.99-->",
+            "<!--pytest.mark.xfail-->",
+            "```python",
+            "```",
+            "<!-- skip: start if(True) -->",
+            "```python",
+            "```",
+            "<!-- skip: end -->",
+            "```python",
+            "```",
+        ]));
+        let requires: Vec<_> = document
+            .blocks
+            .iter()
+            .map(|block| (block.directives.requires.clone(), block.directives.xfail))
+            .collect();
+        assert_eq!(
+            requires,
+            [
+                (
+                    vec![Requirement::Condition(
+                        "(sys.version_info < (3, 12), reason=\"3.12\")".to_owned()
+                    )],
+                    false
+                ),
+                (vec![Requirement::Python(3, 99)], true),
+                (vec![Requirement::Condition("(True)".to_owned())], false),
+                (vec![], false),
+            ]
+        );
+        assert!(document.warnings.is_empty(), "{:?}", document.warnings);
+    }
+
+    #[test]
+    fn namespace_generations_and_stages() {
+        let document = extract(&md(&[
+            "```python",
+            "```",
+            "<!-- clear-namespace -->",
+            "<!--phmdoctest-clear-names-->",
+            "<!--phmdoctest-teardown-->",
+            "```python",
+            "print(1)",
+            "```",
+            "```",
+            "1",
+            "```",
+            "<!--phmdoctest-share-names-->",
+            "```python",
+            "```",
+            "<!--phmdoctest-setup-->",
+            "<!-- invisible-code-block: python",
+            "x = 1",
+            "-->",
+        ]));
+        let found: Vec<_> = document
+            .blocks
+            .iter()
+            .map(|block| {
+                (
+                    block.fence_line,
+                    block.directives.generation,
+                    block.directives.stage,
+                    block.expectation.kind(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (1, 0, Stage::Body, "smoke"),
+                (6, 1, Stage::Teardown, "smoke"),
+                (13, 2, Stage::Body, "smoke"),
+                (16, 2, Stage::Setup, "smoke"),
+            ]
+        );
+    }
+
+    #[test]
+    fn expected_output_comments() {
+        let markdown = md(&[
+            "```python",
+            "print(1)",
+            "```",
+            "",
+            "Prose.",
+            "<!--pytest-codeblocks:expected-output-->",
+            "```",
+            "1",
+            "```",
+            "```bash",
+            "```",
+            "<!--pytest-codeblocks:expected-output-->",
+            "```",
+            "not Python's",
+            "```",
+            "```python",
+            "print(2)",
+            "```",
+            "<!--phmdoctest-skip-->",
+            "```",
+            "unchecked",
+            "```",
+            "```python",
+            "```",
+        ]);
+        let document = extract(&markdown);
+        let found: Vec<_> = document
+            .blocks
+            .iter()
+            .map(|block| {
+                (
+                    block.fence_line,
+                    block.directives.skip.clone(),
+                    match &block.expectation {
+                        Expectation::Output(output) => Some(output.fence_line),
+                        _ => None,
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [(1, None, Some(7)), (16, None, None), (23, None, None)]
+        );
+        assert_eq!(document.warnings, []);
+        kinds(
+            &md(&["```python", "print(1)", "\"\"\"", "1", "\"\"\"", "```"]),
+            &[(1, "comments")],
+        );
+        kinds(
+            &md(&["```python notest", "```", "```python continuation", "```"]),
+            &[(1, "smoke"), (3, "smoke")],
+        );
+        skips(
+            &md(&["```python notest", "```", "```python continuation", "```"]),
+            &[(1, Some("notest")), (3, None)],
+        );
     }
 
     #[test]

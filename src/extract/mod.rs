@@ -78,9 +78,14 @@ pub(crate) enum Expectation {
     Doctest,
     /// A following `output` (or adjacent unlabelled/`text`) fenced block.
     Output(ExpectedOutput),
-    /// pytest-examples' `#> value` comments: the expected stdout is the
-    /// concatenation of the comment lines (without `#> `), in order.
-    Comments { expected: String },
+    /// pytest-examples' `#> value` comments (and triple-quoted strings right
+    /// after a `print(...)` call): the expected stdout is the concatenation
+    /// of the comment lines (without `#> `) and string lines, in order.
+    Comments {
+        expected: String,
+        /// The Markdown line stating each line of `expected`.
+        lines: Vec<usize>,
+    },
     /// `raises=Name`: the block must raise this exception (or a subclass).
     Raises { exception: String },
     /// Nothing stated: the block must run without raising.
@@ -134,6 +139,24 @@ pub(crate) struct Directives {
     pub(crate) session: Option<String>,
     /// `requires=3.12` / `requires=numpy` / `{requires="3.12"}`; several allowed.
     pub(crate) requires: Vec<Requirement>,
+    /// phmdoctest's `setup` / `teardown`: runs first / last in its namespace.
+    pub(crate) stage: Stage,
+    /// How many namespace clears (Sybil's `clear-namespace`, phmdoctest's
+    /// `clear-names`) come before the block: blocks of different
+    /// generations never share a namespace.
+    pub(crate) generation: usize,
+}
+
+/// When a block runs within its namespace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    /// Before the other blocks (phmdoctest's `setup`).
+    Setup,
+    /// In document order.
+    #[default]
+    Body,
+    /// After the other blocks (phmdoctest's `teardown`).
+    Teardown,
 }
 
 /// A condition a block needs, checked in the worker (which knows the Python).
@@ -143,6 +166,12 @@ pub(crate) enum Requirement {
     Python(u32, u32),
     /// An importable module.
     Module(String),
+    /// Sybil's `skip: next if(...)` and pytest's `skipif(...)`: a
+    /// parenthesised argument list `(condition, reason="...")`. The worker
+    /// evaluates it (with `sys`, `os` and `platform` at hand, over the
+    /// session's names) and skips the block, with the reason, when the
+    /// condition is true.
+    Condition(String),
 }
 
 /// Why a file could not be read as Markdown at all.

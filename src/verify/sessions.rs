@@ -4,7 +4,10 @@
 //! By default a file is one session, in document order. `isolated` blocks
 //! run alone; `session=NAME` (or pytest-examples' `group=`) blocks share a
 //! namespace of their own; MyST `{doctest}` blocks share a Sphinx-style
-//! namespace (no `__name__`). Skipped blocks never reach a worker.
+//! namespace (no `__name__`). Skipped blocks never reach a worker. A
+//! namespace clear (Sybil's `clear-namespace`, phmdoctest's `clear-names`)
+//! starts new sessions for the blocks after it; phmdoctest's `setup` and
+//! `teardown` blocks run first and last in their session.
 
 use std::time::Duration;
 
@@ -28,28 +31,29 @@ pub(crate) struct SessionPlan {
 
 #[derive(Debug, PartialEq, Eq, Hash, Clone)]
 enum Key {
-    Main,
-    Named(String),
-    Sphinx,
+    Main(usize),
+    Named(String, usize),
+    Sphinx(usize),
     Alone(usize),
 }
 
 /// Splits the runnable blocks of a document into sessions, each in document order.
-pub(crate) fn plan(blocks: &[Block]) -> Vec<SessionPlan> {
+pub(crate) fn plan(all: &[Block]) -> Vec<SessionPlan> {
     let mut order: Vec<Key> = Vec::new();
     let mut groups: std::collections::HashMap<Key, Vec<usize>> = std::collections::HashMap::new();
-    for (index, block) in blocks.iter().enumerate() {
+    for (index, block) in all.iter().enumerate() {
         if block.directives.skip.is_some() {
             continue;
         }
+        let generation = block.directives.generation;
         let key = if block.directives.isolated {
             Key::Alone(index)
         } else if block.language == Language::MystDoctest {
-            Key::Sphinx
+            Key::Sphinx(generation)
         } else if let Some(name) = &block.directives.session {
-            Key::Named(name.clone())
+            Key::Named(name.clone(), generation)
         } else {
-            Key::Main
+            Key::Main(generation)
         };
         let entry = groups.entry(key.clone()).or_default();
         if entry.is_empty() {
@@ -59,9 +63,18 @@ pub(crate) fn plan(blocks: &[Block]) -> Vec<SessionPlan> {
     }
     order
         .into_iter()
-        .map(|key| SessionPlan {
-            namespace: if key == Key::Sphinx { "sphinx" } else { "main" },
-            blocks: groups.remove(&key).unwrap_or_default(),
+        .map(|key| {
+            let mut blocks = groups.remove(&key).unwrap_or_default();
+            // Stable: document order within each stage.
+            blocks.sort_by_key(|&index| all[index].directives.stage);
+            SessionPlan {
+                namespace: if matches!(key, Key::Sphinx(_)) {
+                    "sphinx"
+                } else {
+                    "main"
+                },
+                blocks,
+            }
         })
         .collect()
 }
@@ -123,6 +136,7 @@ pub(crate) fn job_block(
                     }
                 }
                 Requirement::Module(name) => requires.modules.push(name.clone()),
+                Requirement::Condition(arguments) => requires.conditions.push(arguments.clone()),
             }
         }
         requires
@@ -142,5 +156,58 @@ pub(crate) fn job_block(
             .as_millis() as u64,
         replay: true,
         setup_file: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Directives, Stage};
+
+    fn block(session: Option<&str>, stage: Stage, generation: usize) -> Block {
+        Block {
+            fence_line: 1,
+            code_line: 2,
+            code: String::new(),
+            code_lines: Vec::new(),
+            language: Language::Python,
+            directives: Directives {
+                session: session.map(str::to_owned),
+                stage,
+                generation,
+                ..Directives::default()
+            },
+            expectation: Expectation::Smoke,
+            hidden: false,
+        }
+    }
+
+    #[test]
+    fn clears_split_sessions_and_stages_order_them() {
+        let blocks = [
+            block(None, Stage::Body, 0),
+            block(None, Stage::Teardown, 0),
+            block(Some("s"), Stage::Body, 0),
+            block(None, Stage::Body, 0),
+            block(None, Stage::Setup, 0),
+            block(None, Stage::Body, 1),
+            block(Some("s"), Stage::Body, 1),
+            block(None, Stage::Body, 1),
+        ];
+        let plans: Vec<_> = plan(&blocks).into_iter().map(|p| p.blocks).collect();
+        assert_eq!(plans, [vec![4, 0, 3, 1], vec![2], vec![5, 7], vec![6]]);
+    }
+
+    #[test]
+    fn conditions_reach_the_harness() {
+        let mut with = block(None, Stage::Body, 0);
+        with.directives.requires = vec![
+            Requirement::Python(3, 10),
+            Requirement::Condition("(True, reason=\"r\")".to_owned()),
+        ];
+        let job = job_block(0, &with, Duration::from_secs(1));
+        let requires = job.requires.expect("requirements");
+        assert_eq!(requires.python, Some([3, 10]));
+        assert_eq!(requires.conditions, ["(True, reason=\"r\")"]);
     }
 }

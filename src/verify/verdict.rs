@@ -220,9 +220,9 @@ fn judge_doctest(result: &mut BlockResult, report: DoctestReport) {
 fn judge_output(result: &mut BlockResult, block: &Block, stdout: &str, stderr: &str) {
     let (expected, where_line) = match &block.expectation {
         Expectation::Output(output) => (output.text.as_str(), Some(output.fence_line)),
-        Expectation::Comments { expected } => (
+        Expectation::Comments { expected, lines } => (
             expected.as_str(),
-            first_wrong_comment(block, expected, stdout),
+            first_wrong_comment(lines, expected, stdout),
         ),
         Expectation::Raises { exception } => {
             result.status = Status::Fail;
@@ -253,15 +253,9 @@ fn judge_output(result: &mut BlockResult, block: &Block, stdout: &str, stderr: &
     result.detail = Some(detail.trim_end().to_owned());
 }
 
-/// The Markdown line of the first `#>` comment that the output does not match.
-fn first_wrong_comment(block: &Block, expected: &str, actual: &str) -> Option<usize> {
-    let comment_lines: Vec<usize> = block
-        .code
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim_start().starts_with("#>"))
-        .map(|(i, _)| block.code_line + i)
-        .collect();
+/// The Markdown line of the first `#>` comment (or line of a printed
+/// triple-quoted string) that the output does not match.
+fn first_wrong_comment(comment_lines: &[usize], expected: &str, actual: &str) -> Option<usize> {
     let actual_lines: Vec<&str> = actual.lines().map(str::trim_end).collect();
     let wrong = expected
         .lines()

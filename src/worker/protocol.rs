@@ -55,6 +55,10 @@ fn replayed_by_default() -> bool {
 pub(crate) struct JobRequires {
     pub(crate) python: Option<[u32; 2]>,
     pub(crate) modules: Vec<String>,
+    /// Skip conditions, each a parenthesised argument list
+    /// `(condition, reason="...")` that the harness evaluates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) conditions: Vec<String>,
 }
 
 /// Limits applied to the child process, set by `kata`.

@@ -724,6 +724,36 @@ class ModesTest(HarnessTestCase):
         self.assertOk(s, 4)
         self.assertEqual(s.stdout.decode(), "fine\nnull\nFalse\n")
 
+    def test_skip_conditions(self):
+        cond = lambda *c: {"conditions": list(c)}
+        s = run_blocks([
+            {"code": "print('a')\n",
+             "requires": cond('(sys.version_info < (99, 0), reason="old")')},
+            {"code": "print('b')\n", "requires": cond("(False, reason='no')")},
+            {"code": "print('c')\n", "requires": cond("(os.sep == '/')")},
+            "flag = True\n",
+            {"code": "print('d')\n", "requires": cond("(flag, 'by name')")},
+            {"code": "print('e')\n", "requires": cond("('platform.system() == \"Nowhere\"',)")},
+            {"code": "print('f')\n", "requires": cond("(undefined_name,)")},
+            {"code": "print('g')\n", "requires": cond("(True, reason=")},
+            {"code": "print('h')\n",
+             "requires": {"python": [99, 0], "conditions": ["(1 / 0,)"]}},
+            "print('flag' in globals(), '__kata_skip_if__' in globals())\n",
+        ])
+        self.assertNoInternalError(s)
+        self.assertEqual(s.end(0)["status"], "skip")
+        self.assertEqual(s.end(0)["reason"], "old")
+        self.assertOk(s, 1)
+        self.assertEqual(s.end(2)["status"], "skip")
+        self.assertEqual(s.end(2)["reason"], "skip condition (os.sep == '/') is true")
+        self.assertEqual(s.end(4)["reason"], "by name")
+        self.assertOk(s, 5)
+        self.assertEqual(s.end(6)["status"], "exception")
+        self.assertEqual(s.end(6)["exception"]["type"], "NameError")
+        self.assertEqual(s.end(7)["exception"]["type"], "SyntaxError")
+        self.assertEqual(s.end(8)["status"], "skip")
+        self.assertEqual(s.stdout.decode(), "b\ne\nTrue False\n")
+
 
 class HostileTest(HarnessTestCase):
     def test_patched_builtins_and_json(self):
