@@ -131,6 +131,7 @@ fn describe<'a>(file: &'a str, block: &'a Block) -> Listed<'a> {
             .map(|requirement| match requirement {
                 Requirement::Python(major, minor) => format!("{major}.{minor}"),
                 Requirement::Module(name) => name.clone(),
+                Requirement::Condition(condition) => format!("skip-if({condition})"),
             })
             .collect(),
         raises: match &block.expectation {

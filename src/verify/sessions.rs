@@ -205,7 +205,7 @@ mod tests {
             Requirement::Python(3, 10),
             Requirement::Condition("(True, reason=\"r\")".to_owned()),
         ];
-        let job = job_block(0, &with, Duration::from_secs(1));
+        let job = job_block(0, &with, Duration::from_secs(1), &[]);
         let requires = job.requires.expect("requirements");
         assert_eq!(requires.python, Some([3, 10]));
         assert_eq!(requires.conditions, ["(True, reason=\"r\")"]);
