@@ -118,7 +118,14 @@ pub(crate) fn summary_line(summary: &Summary, files: usize, elapsed: Duration) -
         format!("{} failed", summary.fail),
     ];
     for (count, word) in [
-        (summary.error, "errors"),
+        (
+            summary.error,
+            if summary.error == 1 {
+                "error"
+            } else {
+                "errors"
+            },
+        ),
         (summary.timeout, "timed out"),
         (summary.crash, "crashed"),
         (summary.skip, "skipped"),
@@ -128,11 +135,12 @@ pub(crate) fn summary_line(summary: &Summary, files: usize, elapsed: Duration) -
             parts.push(format!("{count} {word}"));
         }
     }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
-        "{} ({} blocks in {} files, {:.2}s)",
+        "{} ({} in {}, {:.2}s)",
         parts.join(", "),
-        summary.total,
-        files,
+        plural(summary.total, "block"),
+        plural(files, "file"),
         elapsed.as_secs_f64()
     )
 }

@@ -272,7 +272,7 @@ fn watch_reruns_a_changed_file_and_leaves_nothing_behind() {
         )
         .unwrap();
         wait_for(&stderr, Duration::from_secs(10), "second summary", |s| {
-            s.contains("0 passed, 1 failed (1 blocks in 1 files")
+            s.contains("0 passed, 1 failed (1 block in 1 file")
         });
         let text = stderr.lock().unwrap().clone();
         assert!(text.contains("FAIL guide.md:1 (output)"), "{text}");
@@ -280,7 +280,7 @@ fn watch_reruns_a_changed_file_and_leaves_nothing_behind() {
         // A new Markdown file is verified too.
         std::fs::write(content.path().join("new.md"), "```python\nx = 2\n```\n").unwrap();
         wait_for(&stderr, Duration::from_secs(10), "run of a new file", |s| {
-            s.contains("1 passed, 0 failed (1 blocks in 1 files")
+            s.contains("1 passed, 0 failed (1 block in 1 file")
         });
     });
     // Ctrl-C ends the watch cleanly.
