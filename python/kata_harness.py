@@ -35,7 +35,6 @@ and it must not start threads or touch fds at import or in ``warm_up()``.
 
 import ast as _ast
 import builtins as _builtins
-import doctest as _doctest
 import errno as _errno
 import importlib as _importlib
 import importlib.machinery as _importlib_machinery
@@ -119,8 +118,6 @@ _TextIOWrapper = _io.TextIOWrapper
 
 _CO_COROUTINE = _inspect.CO_COROUTINE
 _PyCF_ALLOW_TOP_LEVEL_AWAIT = _ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-_OPTIONFLAGS_BY_NAME = dict(_doctest.OPTIONFLAGS_BY_NAME)
-_REPORT_ONLY_FIRST_FAILURE = _doctest.REPORT_ONLY_FIRST_FAILURE
 
 _PY_VERSION = tuple(_sys.version_info[:3])
 _PY_VERSION_TEXT = _sys.version.split()[0]
@@ -519,17 +516,6 @@ def _doctest_exc_msg(etype, exc):
 # Doctest
 # ---------------------------------------------------------------------------
 
-class _RecordingChecker(_doctest.OutputChecker):
-    """Remembers the (want, got) pairs doctest compares for one example."""
-
-    def __init__(self):
-        self.calls = []
-
-    def check_output(self, want, got, optionflags):
-        _list_append(self.calls, (want, got))
-        return _doctest.OutputChecker.check_output(self, want, got, optionflags)
-
-
 def _discard(text):
     pass
 
@@ -556,9 +542,6 @@ class _NoDebugger:
         pass
 
 
-# DocTestRunner.run looks the debugger class up in doctest's globals.
-_doctest._OutputRedirectingPdb = _NoDebugger
-
 # The session running now, for doctest examples with top-level await.
 _ACTIVE_SESSION = None
 
@@ -580,70 +563,100 @@ def _doctest_exec(code, globs=None, locs=None):
     return _exec(code, globs) if locs is None else _exec(code, globs, locs)
 
 
-# Names looked up in doctest's globals before builtins: only doctest sees them.
-_doctest.compile = _doctest_compile
-_doctest.exec = _doctest_exec
-
-
-class _RecordingRunner(_doctest.DocTestRunner):
-    """A DocTestRunner that records every example's outcome and output.
-
-    REPORT_ONLY_FIRST_FAILURE is masked out of ``optionflags`` as seen by
-    doctest, so that every example (also after a failure) is reported: it only
-    changes what doctest prints, and every example's actual output is needed.
-    """
-
-    @property
-    def optionflags(self):
-        return self._kata_flags & ~_REPORT_ONLY_FIRST_FAILURE
-
-    @optionflags.setter
-    def optionflags(self, value):
-        self._kata_flags = value
-
-    def __init__(self, optionflags):
-        self._kata_checker = _RecordingChecker()
-        self.kata_outcomes = {}
-        _doctest.DocTestRunner.__init__(self, checker=self._kata_checker,
-                                        verbose=False, optionflags=optionflags)
-
-    def report_start(self, out, test, example):
-        self._kata_checker.calls = []
-
-    def _kata_record(self, example, got, ok):
-        exception = False
-        calls = self._kata_checker.calls
-        exc_msg = example.exc_msg
-        if exc_msg is not None and calls and calls[0][0] is exc_msg:
-            # doctest compared the exception text, not the printed output
-            got = DOCTEST_EXC_HEADER + calls[0][1]
-            exception = True
-        self.kata_outcomes[id(example)] = {"got": got, "ok": ok,
-                                           "exception": exception}
-
-    def report_success(self, out, test, example, got):
-        self._kata_record(example, got, True)
-
-    def report_failure(self, out, test, example, got):
-        self._kata_record(example, got, False)
-
-    def report_unexpected_exception(self, out, test, example, exc_info):
-        etype, exc, tb = exc_info
-        try:
-            got = DOCTEST_EXC_HEADER + _doctest_exc_msg(etype, exc)
-        except _BaseException:
-            got = DOCTEST_EXC_HEADER + "%s\n" % _safe_str(exc)
-        self.kata_outcomes[id(example)] = {
-            "got": got, "ok": False, "exception": True,
-            "traceback": _format_traceback(etype, exc, tb, _is_doctest_filename),
-        }
-
-
 def _is_doctest_filename(name):
     return _type(name) is _str and _str_startswith(name, "<doctest ")
 
 
-_DOCTEST_PARSER = _doctest.DocTestParser()
+class _DoctestMachinery:
+    """doctest and kata's subclasses of it, made on first use: importing
+    doctest costs ~25 ms (it pulls in pdb, unittest, difflib) that a kata
+    run never needs. The zygote's warm-up makes it before forking."""
+
+    def __init__(self):
+        doctest = _import_module("doctest")
+        # DocTestRunner.run looks these up in doctest's globals before the
+        # builtins: only doctest sees them.
+        doctest._OutputRedirectingPdb = _NoDebugger
+        doctest.compile = _doctest_compile
+        doctest.exec = _doctest_exec
+        self.flags_by_name = dict(doctest.OPTIONFLAGS_BY_NAME)
+        self.parser = doctest.DocTestParser()
+        report_only_first_failure = doctest.REPORT_ONLY_FIRST_FAILURE
+
+        class _RecordingChecker(doctest.OutputChecker):
+            """Remembers the (want, got) pairs doctest compares for one example."""
+
+            def __init__(self):
+                self.calls = []
+
+            def check_output(self, want, got, optionflags):
+                _list_append(self.calls, (want, got))
+                return doctest.OutputChecker.check_output(self, want, got, optionflags)
+
+        class _RecordingRunner(doctest.DocTestRunner):
+            """A DocTestRunner that records every example's outcome and output.
+
+            REPORT_ONLY_FIRST_FAILURE is masked out of ``optionflags`` as seen by
+            doctest, so that every example (also after a failure) is reported: it only
+            changes what doctest prints, and every example's actual output is needed.
+            """
+
+            @property
+            def optionflags(self):
+                return self._kata_flags & ~report_only_first_failure
+
+            @optionflags.setter
+            def optionflags(self, value):
+                self._kata_flags = value
+
+            def __init__(self, optionflags):
+                self._kata_checker = _RecordingChecker()
+                self.kata_outcomes = {}
+                doctest.DocTestRunner.__init__(self, checker=self._kata_checker,
+                                                verbose=False, optionflags=optionflags)
+
+            def report_start(self, out, test, example):
+                self._kata_checker.calls = []
+
+            def _kata_record(self, example, got, ok):
+                exception = False
+                calls = self._kata_checker.calls
+                exc_msg = example.exc_msg
+                if exc_msg is not None and calls and calls[0][0] is exc_msg:
+                    # doctest compared the exception text, not the printed output
+                    got = DOCTEST_EXC_HEADER + calls[0][1]
+                    exception = True
+                self.kata_outcomes[id(example)] = {"got": got, "ok": ok,
+                                                   "exception": exception}
+
+            def report_success(self, out, test, example, got):
+                self._kata_record(example, got, True)
+
+            def report_failure(self, out, test, example, got):
+                self._kata_record(example, got, False)
+
+            def report_unexpected_exception(self, out, test, example, exc_info):
+                etype, exc, tb = exc_info
+                try:
+                    got = DOCTEST_EXC_HEADER + _doctest_exc_msg(etype, exc)
+                except _BaseException:
+                    got = DOCTEST_EXC_HEADER + "%s\n" % _safe_str(exc)
+                self.kata_outcomes[id(example)] = {
+                    "got": got, "ok": False, "exception": True,
+                    "traceback": _format_traceback(etype, exc, tb, _is_doctest_filename),
+                }
+
+        self.Runner = _RecordingRunner
+
+
+_DOCTEST = None
+
+
+def _doctest_machinery():
+    global _DOCTEST
+    if _DOCTEST is None:
+        _DOCTEST = _DoctestMachinery()
+    return _DOCTEST
 
 
 def _shift_lines(code, offset):
@@ -831,16 +844,17 @@ class _Session:
         runner = None
         test = None
         try:
+            machinery = _doctest_machinery()
             flags = 0
             for name in block.get("doctest_flags") or ():
-                flag = _dict_get(_OPTIONFLAGS_BY_NAME, name)
+                flag = _dict_get(machinery.flags_by_name, name)
                 if flag is None:
                     raise _ValueError("unknown doctest option flag %r" % (name,))
                 flags |= flag
-            test = _DOCTEST_PARSER.get_doctest(code_text, ns, self.filename,
+            test = machinery.parser.get_doctest(code_text, ns, self.filename,
                                                self.filename, code_line - 1)
             test.globs = ns  # get_doctest copies the dict; share the session's
-            runner = _RecordingRunner(flags)
+            runner = machinery.Runner(flags)
             runner.run(test, out=_discard, clear_globs=False)
         except _BaseException:
             t1 = _perf_counter()
