@@ -150,10 +150,7 @@ pub(crate) fn run_tests(
         blocks,
         limits: limits.clone(),
     };
-    let scratch = tempfile::Builder::new()
-        .prefix("kata-run-")
-        .tempdir()
-        .context("creating a scratch directory")?;
+    let scratch = crate::scratch::create()?;
     let options = PoolOptions {
         workers: 1,
         scratch_root: scratch.path().to_path_buf(),
@@ -162,6 +159,7 @@ pub(crate) fn run_tests(
     };
     let mut runs: Vec<Option<BlockRun>> = vec![None; planned.len() + 1];
     crate::worker::sys::become_subreaper();
+    crate::signals::install();
     run_pool(vec![job], &options, |event| {
         if let PoolEvent::Block { index, run, .. } = event
             && let Some(slot) = runs.get_mut(index)
@@ -172,6 +170,9 @@ pub(crate) fn run_tests(
     })?;
     crate::worker::sys::kill_stray_children();
     drop(scratch);
+    if let Some(signal) = crate::signals::received() {
+        anyhow::bail!("interrupted by {}", crate::signals::name(signal));
+    }
 
     let mut results = runs.into_iter();
     let load = results.next().flatten();

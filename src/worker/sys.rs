@@ -332,28 +332,11 @@ fn child_pids() -> Vec<libc::pid_t> {
     pids
 }
 
-/// Set by the SIGINT handler that [`catch_interrupt`] installs.
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-extern "C" fn on_interrupt(_signal: libc::c_int) {
-    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
-}
-
-/// With `true`, Ctrl-C (SIGINT) only sets a flag that [`take_interrupt`]
-/// reads; with `false`, it ends the process again (the default). Used by
-/// `kata verify --watch` to stop cleanly while it waits for changes.
-pub(crate) fn catch_interrupt(catch: bool) {
-    let handler = if catch {
-        on_interrupt as extern "C" fn(libc::c_int) as *const () as libc::sighandler_t
-    } else {
-        libc::SIG_DFL
-    };
-    unsafe {
-        libc::signal(libc::SIGINT, handler);
+/// Whether a process with this pid exists (it may belong to anyone).
+pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
+    if pid <= 0 {
+        return false;
     }
-}
-
-/// Whether Ctrl-C was pressed since the last call.
-pub(crate) fn take_interrupt() -> bool {
-    INTERRUPTED.swap(false, std::sync::atomic::Ordering::SeqCst)
+    let ret = unsafe { libc::kill(pid, 0) };
+    ret == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }

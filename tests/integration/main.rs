@@ -15,6 +15,7 @@ mod isolation;
 mod known_bugs;
 mod processes;
 mod reports;
+mod signals;
 mod update;
 mod util;
 mod verify;
