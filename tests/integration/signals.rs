@@ -25,7 +25,7 @@ fn interrupt_run(signal: libc::c_int, expected_code: i32, name: &str) {
     let docs = tempfile::tempdir().unwrap();
     hanging_corpus(docs.path());
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kata"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kata"))
         .args([
             "verify",
             "--format",
@@ -104,6 +104,7 @@ fn scratch_left_by_a_killed_run_is_removed_next_time() {
         .args(["verify", "-q", "--no-progress"])
         .arg(docs.path())
         .env("TMPDIR", tmp.path())
+        .stderr(Stdio::null())
         .status()
         .unwrap();
     assert!(status.success());
