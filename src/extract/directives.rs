@@ -78,6 +78,7 @@ impl Info {
             // shares the previous block's names, as every block does here.
             "notest" => self.directives.skip = Some("notest".to_owned()),
             "continuation" => {}
+            "exercise" => self.directives.exercise = Some(String::new()),
             // MyST `{doctest}` takes a group name as its argument.
             _ if language == Language::MystDoctest => {}
             _ => self
@@ -99,6 +100,11 @@ impl Info {
             },
             "session" => self.session(value, token),
             "requires" => self.requires(value, token),
+            "exercise" if is_slug(value) => self.directives.exercise = Some(value.to_owned()),
+            "exercise" => self.invalid(
+                token,
+                "expected a name of lowercase letters, digits and dashes, such as `exercise=deep-flatten`",
+            ),
             _ => {}
         }
     }
@@ -208,6 +214,14 @@ fn tokens(text: &str) -> Vec<&str> {
         tokens.extend(text.get(start..));
     }
     tokens
+}
+
+/// `deep-flatten`: lowercase letters, digits and dashes.
+pub(super) fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]
