@@ -22,7 +22,6 @@ use super::voice::{self, Voice};
 use super::workspace::now;
 use super::{BOLD, DIM, GREEN, KataConfig, Practice, RunFormat, YELLOW};
 use crate::exit_code::ExitStatus;
-use crate::worker::sys;
 
 /// How often the learner's file is checked for a save.
 const POLL: Duration = Duration::from_millis(300);
@@ -359,10 +358,9 @@ fn practise(
         if left.is_zero() {
             break KataEnd::TimeUp;
         }
-        sys::catch_interrupt(true);
+        crate::signals::install();
         let input = commands.next(left.min(POLL));
-        sys::catch_interrupt(false);
-        if sys::take_interrupt() {
+        if crate::signals::take().is_some() {
             break KataEnd::Quit;
         }
         if let Some(voice) = voice.as_deref_mut() {
@@ -397,7 +395,12 @@ fn practise(
         if run_now {
             runs += 1;
             writeln!(cx.out, "{DIM}── run {runs} of {} ──{DIM:#}", kata.id)?;
-            let result = super::run_render_record(cx, kata, RunFormat::Human)?;
+            let result = match super::run_render_record(cx, kata, RunFormat::Human) {
+                Ok(result) => result,
+                // Ctrl-C during a run ends the session, with its score sheet.
+                Err(_) if crate::signals::take().is_some() => break KataEnd::Quit,
+                Err(err) => return Err(err),
+            };
             cx.workspace.save()?;
             // Saves made during the run are runs of their own.
             if result.passed() {
