@@ -191,8 +191,8 @@ fn learner_line(traceback: &str, file: &str) -> Option<usize> {
     let prefix = format!("File \"{file}\", line ");
     let rest = traceback
         .lines()
-        .filter_map(|line| line.trim_start().strip_prefix(prefix.as_str()))
-        .last()?;
+        .rev()
+        .find_map(|line| line.trim_start().strip_prefix(prefix.as_str()))?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
