@@ -294,7 +294,10 @@ pub(crate) fn run_render_record(
     match format {
         RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, &result))?,
         RunFormat::Json => {
-            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(kata, &result))?;
+            serde_json::to_writer_pretty(
+                &mut cx.out,
+                &feedback::exercism(kata, &display, &result),
+            )?;
             writeln!(cx.out)?;
         }
     }

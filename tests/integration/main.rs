@@ -12,6 +12,7 @@ mod config;
 mod harness;
 mod inputs;
 mod isolation;
+mod kata_run;
 mod kata_session;
 mod known_bugs;
 mod processes;
