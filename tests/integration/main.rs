@@ -9,6 +9,7 @@
 
 mod comforts;
 mod config;
+mod content;
 mod harness;
 mod inputs;
 mod isolation;
