@@ -1,4 +1,5 @@
-//! Katas for learners: `kata list`, `run`, `hint`, `solution`, `reset`.
+//! Katas for learners: `kata list`, `run`, `hint`, `solution`, `reset`
+//! (and `session`, in [`session`]).
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
@@ -8,6 +9,8 @@ pub(crate) mod catalog;
 pub(crate) mod feedback;
 pub(crate) mod meta;
 pub(crate) mod runner;
+pub(crate) mod session;
+pub(crate) mod voice;
 pub(crate) mod workspace;
 
 use std::io::Write;
@@ -209,52 +212,17 @@ pub(crate) fn run(
     let mut cx = Practice::open(config)?;
     let kata = cx.resolve(target)?.clone();
     let created = cx.workspace.ensure_learner_file(&kata)?;
-    let display = cx.display(&kata);
     if format == RunFormat::Human {
-        let tags = if kata.meta.tags.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", kata.meta.tags.join(", "))
-        };
+        write_intro(&mut cx, &kata, created)?;
         writeln!(
             cx.out,
-            "{BOLD}{}{BOLD:#} — {} {DIM}({}, {} points{tags}){DIM:#}",
-            kata.id,
-            kata.meta.title,
-            kata.meta.level.name(),
-            kata.meta.points
-        )?;
-        if created {
-            writeln!(cx.out, "\n{}", render_task(&kata.readme))?;
-        }
-        writeln!(
-            cx.out,
-            "Edit {BOLD}{display}{BOLD:#}, then run `kata run {}` (or `kata watch`).\n",
+            "Edit {BOLD}{}{BOLD:#}, then run `kata run {}` (or `kata watch`).\n",
+            cx.display(&kata),
             kata.id
         )?;
     }
-    let path = cx.workspace.learner_file(&kata);
-    let result = runner::run_tests(&kata, &path, &display, TestSet::Public, &cx.config.limits)?;
-    match format {
-        RunFormat::Human => write!(cx.out, "{}", feedback::render(&kata, &display, &result))?,
-        RunFormat::Json => {
-            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(&kata, &result))?;
-            writeln!(cx.out)?;
-        }
-    }
-    let hash = catalog::content_hash(&kata);
-    let was_solved = cx.workspace.is_solved(&kata);
-    let entry = cx.workspace.entry(&kata);
-    entry.attempts += 1;
+    let result = run_render_record(&mut cx, &kata, format)?;
     let solved_now = result.passed();
-    if solved_now && !was_solved {
-        entry.solved = true;
-        entry.content_hash = Some(hash);
-        entry.seconds_to_solve = entry.started_at.map(|s| now().saturating_sub(s));
-    } else if !solved_now {
-        entry.solved = false;
-    }
-    cx.workspace.progress.current = Some(kata.id.clone());
     if solved_now {
         let next = cx
             .katas
@@ -288,6 +256,64 @@ pub(crate) fn run(
     } else {
         ExitStatus::Failure
     })
+}
+
+/// A kata's heading line (id, title, level, points, tags), then its task
+/// when `with_task`: what `kata run` and `kata session` show first.
+pub(crate) fn write_intro(cx: &mut Practice, kata: &Kata, with_task: bool) -> Result<()> {
+    let tags = if kata.meta.tags.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", kata.meta.tags.join(", "))
+    };
+    writeln!(
+        cx.out,
+        "{BOLD}{}{BOLD:#} — {} {DIM}({}, {} points{tags}){DIM:#}",
+        kata.id,
+        kata.meta.title,
+        kata.meta.level.name(),
+        kata.meta.points
+    )?;
+    if with_task {
+        writeln!(cx.out, "\n{}", render_task(&kata.readme))?;
+    }
+    Ok(())
+}
+
+/// Runs the learner's file for `kata` once against the public tests,
+/// prints the feedback in `format` and records the attempt in the progress
+/// (which the caller saves). The kata becomes the current one.
+pub(crate) fn run_render_record(
+    cx: &mut Practice,
+    kata: &Kata,
+    format: RunFormat,
+) -> Result<runner::KataRun> {
+    let display = cx.display(kata);
+    let path = cx.workspace.learner_file(kata);
+    let result = runner::run_tests(kata, &path, &display, TestSet::Public, &cx.config.limits)?;
+    match format {
+        RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, &result))?,
+        RunFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut cx.out,
+                &feedback::exercism(kata, &display, &result),
+            )?;
+            writeln!(cx.out)?;
+        }
+    }
+    let hash = catalog::content_hash(kata);
+    let was_solved = cx.workspace.is_solved(kata);
+    let entry = cx.workspace.entry(kata);
+    entry.attempts += 1;
+    if result.passed() && !was_solved {
+        entry.solved = true;
+        entry.content_hash = Some(hash);
+        entry.seconds_to_solve = entry.started_at.map(|s| now().saturating_sub(s));
+    } else if !result.passed() {
+        entry.solved = false;
+    }
+    cx.workspace.progress.current = Some(kata.id.clone());
+    Ok(result)
 }
 
 /// A README made readable in a terminal: headings in bold, fenced code
@@ -343,14 +369,27 @@ pub(crate) fn hint(config: &KataConfig, target: Option<&str>) -> Result<ExitStat
         )?;
         return Ok(ExitStatus::Success);
     }
-    let entry = cx.workspace.entry(&kata);
-    let shown = (entry.hints_used as usize).min(kata.meta.hints.len() - 1);
-    if (entry.hints_used as usize) < kata.meta.hints.len() {
+    cx.workspace.progress.current = Some(kata.id.clone());
+    write_next_hint(&mut cx, &kata, "`kata hint` again for the next one.")?;
+    cx.workspace.save()?;
+    Ok(ExitStatus::Success)
+}
+
+/// Reveals one more hint of `kata` (recorded in the progress, which the
+/// caller saves) and prints every hint revealed so far, then `more` when
+/// hints remain. Returns whether a new hint was revealed.
+pub(crate) fn write_next_hint(cx: &mut Practice, kata: &Kata, more: &str) -> Result<bool> {
+    let total = kata.meta.hints.len();
+    if total == 0 {
+        writeln!(cx.out, "{} has no hints.", kata.id)?;
+        return Ok(false);
+    }
+    let entry = cx.workspace.entry(kata);
+    let shown = (entry.hints_used as usize).min(total - 1);
+    let revealed = (entry.hints_used as usize) < total;
+    if revealed {
         entry.hints_used += 1;
     }
-    let total = kata.meta.hints.len();
-    cx.workspace.progress.current = Some(kata.id.clone());
-    cx.workspace.save()?;
     for (number, hint) in kata.meta.hints.iter().enumerate().take(shown + 1) {
         writeln!(
             cx.out,
@@ -359,9 +398,9 @@ pub(crate) fn hint(config: &KataConfig, target: Option<&str>) -> Result<ExitStat
         )?;
     }
     if shown + 1 < total {
-        writeln!(cx.out, "{DIM}`kata hint` again for the next one.{DIM:#}")?;
+        writeln!(cx.out, "{DIM}{more}{DIM:#}")?;
     }
-    Ok(ExitStatus::Success)
+    Ok(revealed)
 }
 
 /// `kata solution KATA [--give-up]`: the model answer, once solved.

@@ -262,7 +262,15 @@ fn to_result(
                     TestStatus::Error
                 };
                 let first = exception.message.lines().next().unwrap_or("").to_owned();
-                result.message = if exception.assertion.is_some() {
+                result.message = if let Some(helper) = exception
+                    .assertion
+                    .as_ref()
+                    .filter(|a| a.op.is_none() && a.value.is_none())
+                    .and_then(|a| a.message.clone())
+                {
+                    // A `kata` helper's check (kata.raises): its message says it all.
+                    helper
+                } else if exception.assertion.is_some() {
                     "the assert failed".to_owned()
                 } else if exception.type_name == "SystemExit" {
                     format!(

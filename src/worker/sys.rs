@@ -295,13 +295,36 @@ pub(crate) fn become_subreaper() {
     }
 }
 
+/// Children that [`kill_stray_children`] leaves alone because kata started
+/// them on purpose and reaps them itself (`kata session --voice`'s
+/// text-to-speech program, which may still be speaking when a run ends).
+static SPARED: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Exempts the child `pid` from [`kill_stray_children`] until
+/// [`unspare_child`]; its owner must reap it.
+pub(crate) fn spare_child(pid: u32) {
+    if let Ok(mut spared) = SPARED.lock() {
+        spared.push(pid);
+    }
+}
+
+/// Undoes [`spare_child`], once the child is reaped.
+pub(crate) fn unspare_child(pid: u32) {
+    if let Ok(mut spared) = SPARED.lock() {
+        spared.retain(|&p| p != pid);
+    }
+}
+
 /// Kills and reaps every child process of this process (from every thread),
-/// with their process groups, until none is left. Returns how many were
-/// killed. Only call when no child is expected to be alive.
+/// with their process groups, until none is left, except the ones
+/// [`spare_child`] exempts. Returns how many were killed. Only call when no
+/// other child is expected to be alive.
 pub(crate) fn kill_stray_children() -> usize {
+    let spared = SPARED.lock().map(|s| s.clone()).unwrap_or_default();
     let mut killed = 0;
     for _ in 0..64 {
-        let children = child_pids();
+        let mut children = child_pids();
+        children.retain(|&pid| !spared.iter().any(|&s| i64::from(s) == i64::from(pid)));
         if children.is_empty() {
             break;
         }

@@ -9,9 +9,12 @@
 
 mod comforts;
 mod config;
+mod content;
 mod harness;
 mod inputs;
 mod isolation;
+mod kata_run;
+mod kata_session;
 mod known_bugs;
 mod processes;
 mod reports;
