@@ -7,8 +7,10 @@
 
 pub(crate) mod catalog;
 pub(crate) mod feedback;
+pub(crate) mod guide;
 pub(crate) mod meta;
 pub(crate) mod runner;
+pub(crate) mod stub;
 pub(crate) mod session;
 pub(crate) mod voice;
 pub(crate) mod workspace;
@@ -50,7 +52,27 @@ pub(crate) struct Practice {
 impl Practice {
     pub(crate) fn open(config: &KataConfig) -> Result<Practice> {
         let source = Source::choose(config.katas.clone());
-        let (katas, problems) = catalog::load(&source);
+        let (mut katas, mut problems) = catalog::load(&source);
+        let workspace = Workspace::open_or_create(config.workspace.clone())?;
+        // Exercises of the guides (`./content` or the built-in ones), and of
+        // guides the learner named before; hand-written katas win a name clash.
+        let mut guide_sources = vec![guide::GuideSource::default_for_cwd()];
+        guide_sources.extend(
+            workspace
+                .progress
+                .guides
+                .iter()
+                .map(|path| guide::GuideSource::File(PathBuf::from(path))),
+        );
+        for guides in &guide_sources {
+            let (found, wrong) = guide::load(guides);
+            for kata in found {
+                if !katas.iter().any(|k| k.id == kata.id) {
+                    katas.push(kata);
+                }
+            }
+            problems.extend(wrong);
+        }
         for problem in &problems {
             let _ = writeln!(
                 anstream::AutoStream::new(std::io::stderr(), config.color),
@@ -64,10 +86,44 @@ impl Practice {
         }
         Ok(Practice {
             katas,
-            workspace: Workspace::open_or_create(config.workspace.clone())?,
+            workspace,
             out: anstream::AutoStream::new(std::io::stdout(), config.color),
             config: config.clone(),
         })
+    }
+
+    /// `kata run GUIDE.md`: adds the guide's exercises to the catalogue (and
+    /// remembers the guide for later commands); returns the id of the first
+    /// one not solved yet. `None` when `target` is not a file.
+    pub(crate) fn serve_guide(&mut self, target: &str) -> Result<Option<String>> {
+        let path = PathBuf::from(target);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let (found, problems) = guide::load(&guide::GuideSource::File(path.clone()));
+        if let Some(problem) = problems.first() {
+            bail!("{}: {}", problem.location, problem.message);
+        }
+        if found.is_empty() {
+            bail!(
+                "`{target}` has no exercise\n\nhint: mark a Python example of the guide with ```` ```python exercise ````"
+            );
+        }
+        let absolute = std::path::absolute(&path).unwrap_or(path);
+        let remembered = absolute.display().to_string();
+        if !self.workspace.progress.guides.contains(&remembered) {
+            self.workspace.progress.guides.push(remembered);
+        }
+        let ids: Vec<String> = found.iter().map(|k| k.id.clone()).collect();
+        for kata in found {
+            self.katas.retain(|k| k.id != kata.id);
+            self.katas.push(kata);
+        }
+        let first = ids
+            .iter()
+            .find(|id| self.find(id).is_some_and(|k| !self.workspace.is_solved(k)))
+            .unwrap_or(&ids[0]);
+        Ok(Some(first.clone()))
     }
 
     /// A kata by `topic/slug` or `slug`.
@@ -210,7 +266,8 @@ pub(crate) fn run(
     format: RunFormat,
 ) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
-    let kata = cx.resolve(target)?.clone();
+    let guide_target = target.and_then(|t| cx.serve_guide(t).transpose()).transpose()?;
+    let kata = cx.resolve(guide_target.as_deref().or(target))?.clone();
     let created = cx.workspace.ensure_learner_file(&kata)?;
     if format == RunFormat::Human {
         write_intro(&mut cx, &kata, created)?;
@@ -290,7 +347,10 @@ pub(crate) fn run_render_record(
 ) -> Result<runner::KataRun> {
     let display = cx.display(kata);
     let path = cx.workspace.learner_file(kata);
-    let result = runner::run_tests(kata, &path, &display, TestSet::Public, &cx.config.limits)?;
+    let result = match &kata.guide {
+        Some(exercise) => guide::run_tests(kata, exercise, &path, &display, &cx.config.limits)?,
+        None => runner::run_tests(kata, &path, &display, TestSet::Public, &cx.config.limits)?,
+    };
     match format {
         RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, &result))?,
         RunFormat::Json => {

@@ -40,8 +40,8 @@ pub(crate) enum TestStatus {
 #[derive(Debug, Clone)]
 pub(crate) struct TestResult {
     pub(crate) name: String,
-    /// `test_public.py` or `test_hidden.py`.
-    pub(crate) file: &'static str,
+    /// `test_public.py` or `test_hidden.py`, or the guide of an exercise.
+    pub(crate) file: String,
     /// Line of the `def` in its file.
     pub(crate) line: usize,
     pub(crate) hidden: bool,
@@ -53,6 +53,9 @@ pub(crate) struct TestResult {
     pub(crate) doc: Option<String>,
     pub(crate) stdout: Captured,
     pub(crate) stderr: Captured,
+    /// The test's own code when it is not a function of a test file (a
+    /// guide exercise's checks), for reports.
+    pub(crate) code: Option<String>,
 }
 
 /// Everything a run produced.
@@ -127,6 +130,7 @@ pub(crate) fn run_tests(
         timeout_ms: LOAD_LIMIT.as_millis() as u64,
         replay: true,
         setup_file: None,
+        filename: None,
     }];
     for (position, test) in planned.iter().enumerate() {
         blocks.push(JobBlock {
@@ -140,6 +144,7 @@ pub(crate) fn run_tests(
             timeout_ms: kata.meta.time_limit.as_millis() as u64,
             replay: false,
             setup_file: None,
+            filename: None,
         });
     }
     let job = SessionJob {
@@ -194,7 +199,7 @@ pub(crate) fn run_tests(
             ),
             None => TestResult {
                 name: test.name.clone(),
-                file: test.file,
+                file: test.file.to_owned(),
                 line: test.line,
                 hidden: test.hidden,
                 status: TestStatus::Crash,
@@ -204,15 +209,16 @@ pub(crate) fn run_tests(
                 doc: None,
                 stdout: Captured::default(),
                 stderr: Captured::default(),
+                code: None,
             },
         })
         .collect();
     Ok(KataRun { load_error, tests })
 }
 
-fn to_result(
+pub(crate) fn to_result(
     name: &str,
-    file: &'static str,
+    file: &str,
     line: usize,
     hidden: bool,
     run: BlockRun,
@@ -222,7 +228,7 @@ fn to_result(
     stderr.text = crate::verify::verdict::without_harness_frames(&stderr.text);
     let mut result = TestResult {
         name: name.to_owned(),
-        file,
+        file: file.to_owned(),
         line,
         hidden,
         status: TestStatus::Pass,
@@ -232,6 +238,7 @@ fn to_result(
         doc: None,
         stdout: run.stdout,
         stderr,
+        code: None,
     };
     match run.end {
         BlockEnd::Timeout { limit_ms } => {
