@@ -85,6 +85,29 @@ enum Command {
         #[command(flatten)]
         katas: KataArgs,
     },
+    /// Scaffold a kata for an instructor: `katas/TOPIC/SLUG/` with every file, ready for `kata check`.
+    New {
+        /// `topic/slug`, e.g. `decorators/retry`.
+        name: String,
+        /// The katas root to create it in.
+        #[arg(long, value_name = "DIR", default_value = "katas")]
+        katas: PathBuf,
+        /// How hard it is.
+        #[arg(long, value_enum, default_value_t = LevelArg::Mid)]
+        level: LevelArg,
+        /// Its title [default: from the slug].
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Lint katas: files, kata.toml, hints, README examples, solution passes (deterministically, in time), starter fails.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Check {
+        /// Katas roots, topic directories or kata directories [default: `katas/`].
+        paths: Vec<PathBuf>,
+        /// Worker processes to run at once [default: the number of cores].
+        #[arg(short = 'j', long, env = "KATA_JOBS")]
+        jobs: Option<usize>,
+    },
     /// Work with the JSON reports of earlier runs.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -175,6 +198,24 @@ struct KataArgs {
 enum RunFormat {
     Human,
     Json,
+}
+
+/// A kata's level on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Mid,
+    Senior,
+    Principal,
+}
+
+impl LevelArg {
+    fn level(self) -> crate::kata::meta::Level {
+        match self {
+            LevelArg::Mid => crate::kata::meta::Level::Mid,
+            LevelArg::Senior => crate::kata::meta::Level::Senior,
+            LevelArg::Principal => crate::kata::meta::Level::Principal,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -310,6 +351,41 @@ impl Cli {
             Some(Command::Reset { target, katas }) => {
                 crate::kata::reset(&kata_config(katas, self.color), &target)
             }
+            Some(Command::New {
+                name,
+                katas,
+                level,
+                title,
+            }) => {
+                let request = crate::kata::new::NewKata {
+                    name,
+                    root: katas,
+                    level: level.level(),
+                    title,
+                };
+                let dir = crate::kata::new::scaffold(&request)?;
+                let mut out = std::io::stdout().lock();
+                writeln!(
+                    out,
+                    "Created {}/ (kata.toml, README.md, starter.py, solution.py, test_public.py, test_hidden.py).\nEdit them, then `kata check {}`.",
+                    dir.display(),
+                    dir.display()
+                )?;
+                Ok(ExitStatus::Success)
+            }
+            Some(Command::Check { paths, jobs }) => {
+                let config = crate::kata::check::CheckConfig {
+                    paths: if paths.is_empty() {
+                        vec![PathBuf::from("katas")]
+                    } else {
+                        paths
+                    },
+                    jobs: resolve_jobs(jobs)?,
+                    color: self.color.choice(),
+                    limits: default_limits(),
+                };
+                crate::kata::check::run(&config)
+            }
             Some(Command::Zygote { info, lean }) => {
                 let code = if info {
                     crate::worker::zygote::info()
@@ -323,6 +399,15 @@ impl Cli {
                 })
             }
         }
+    }
+}
+
+/// `--jobs`, or the number of cores.
+fn resolve_jobs(jobs: Option<usize>) -> Result<usize> {
+    match jobs {
+        Some(0) => bail!("`--jobs` must be at least 1"),
+        Some(jobs) => Ok(jobs),
+        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
     }
 }
 

@@ -11,6 +11,7 @@ mod comforts;
 mod config;
 mod harness;
 mod inputs;
+mod instructor;
 mod isolation;
 mod known_bugs;
 mod processes;
