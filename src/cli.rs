@@ -108,6 +108,9 @@ enum Command {
         #[arg(short = 'j', long, env = "KATA_JOBS")]
         jobs: Option<usize>,
     },
+    /// Grade submissions with a kata's public and hidden tests, each in its own sandboxed process.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Grade(GradeArgs),
     /// Work with the JSON reports of earlier runs.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -198,6 +201,46 @@ struct KataArgs {
 enum RunFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+struct GradeArgs {
+    /// The kata: a kata directory, or `topic/slug` among `--katas`.
+    kata: String,
+    /// Submissions: `.py` files, folders with `solution.py` (or one `.py`), or folders of those.
+    /// The student id is the file or folder name without extension.
+    #[arg(required = true)]
+    submissions: Vec<PathBuf>,
+    /// Worker processes to run at once [default: the number of cores].
+    #[arg(short = 'j', long, env = "KATA_JOBS")]
+    jobs: Option<usize>,
+    /// Where to write grades.csv, results/ and gradescope/.
+    #[arg(long, value_name = "DIR", default_value = "grades")]
+    out: PathBuf,
+    /// Outputs, comma-separated: `csv` (grades.csv), `json` (results/*.json, always written),
+    /// `gradescope` (gradescope/<student>/results.json).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "csv,json")]
+    format: Vec<GradeFormatArg>,
+    /// Regrade submissions whose content and kata did not change since the last run.
+    #[arg(long)]
+    force: bool,
+    /// Grade only the K-th of N slices of the submissions (e.g. `2/3`); the
+    /// shards' results/ directories together make the whole sheet.
+    #[arg(long, value_name = "K/N", value_parser = clap::value_parser!(Shard))]
+    shard: Option<Shard>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    /// A directory of katas, to find KATA by name.
+    #[arg(long, env = "KATA_KATAS", value_name = "DIR")]
+    katas: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GradeFormatArg {
+    Csv,
+    Json,
+    Gradescope,
 }
 
 /// A kata's level on the command line.
@@ -386,6 +429,31 @@ impl Cli {
                 };
                 crate::kata::check::run(&config)
             }
+            Some(Command::Grade(args)) => {
+                let config = crate::kata::grade::GradeConfig {
+                    kata: args.kata,
+                    katas: args.katas,
+                    submissions: args.submissions,
+                    jobs: resolve_jobs(args.jobs)?,
+                    out: args.out,
+                    formats: args
+                        .format
+                        .iter()
+                        .map(|f| match f {
+                            GradeFormatArg::Csv => crate::kata::grade::GradeFormat::Csv,
+                            GradeFormatArg::Json => crate::kata::grade::GradeFormat::Json,
+                            GradeFormatArg::Gradescope => {
+                                crate::kata::grade::GradeFormat::Gradescope
+                            }
+                        })
+                        .collect(),
+                    force: args.force,
+                    shard: args.shard,
+                    progress: !args.no_progress,
+                    limits: grade_limits(),
+                };
+                crate::kata::grade::run(&config)
+            }
             Some(Command::Zygote { info, lean }) => {
                 let code = if info {
                     crate::worker::zygote::info()
@@ -399,6 +467,17 @@ impl Cli {
                 })
             }
         }
+    }
+}
+
+/// Limits for a graded submission: tighter than for a guide.
+fn grade_limits() -> Limits {
+    Limits {
+        output_bytes: 64 << 10,
+        memory_bytes: 1 << 30,
+        file_size_bytes: 16 << 20,
+        open_files: 256,
+        kill_grace_ms: 100,
     }
 }
 

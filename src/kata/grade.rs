@@ -156,8 +156,7 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
         let written = serde_json::to_vec_pretty(&result)
             .map_err(anyhow::Error::from)
             .and_then(|json| {
-                std::fs::write(&path, json)
-                    .with_context(|| format!("writing `{}`", path.display()))
+                std::fs::write(&path, json).with_context(|| format!("writing `{}`", path.display()))
             });
         if let Err(err) = written {
             bar.suspend(|| {
@@ -249,7 +248,9 @@ fn collect_submissions(paths: &[PathBuf]) -> Result<Vec<Submission>> {
         );
     }
     if found.is_empty() {
-        bail!("no submissions found (a `.py` file, or a folder with `solution.py` or one `.py` file, per student)");
+        bail!(
+            "no submissions found (a `.py` file, or a folder with `solution.py` or one `.py` file, per student)"
+        );
     }
     Ok(found)
 }
@@ -396,7 +397,7 @@ fn load_message(load: &TestResult) -> String {
     let line = load
         .traceback
         .as_deref()
-        .and_then(|tb| tb.lines().rev().find_map(|l| traceback_line(l)));
+        .and_then(|tb| tb.lines().rev().find_map(traceback_line));
     let message = match line {
         Some(line) => format!("{} (line {line})", load.message),
         None => load.message.clone(),
@@ -553,9 +554,8 @@ fn write_gradescope(out: &Path, result: &SubmissionResult) -> Result<()> {
         "tests": tests,
     });
     if let Some(error) = &result.error {
-        document["output"] = serde_json::Value::String(format!(
-            "Your submission could not be loaded: {error}"
-        ));
+        document["output"] =
+            serde_json::Value::String(format!("Your submission could not be loaded: {error}"));
     }
     let path = dir.join("results.json");
     let json = serde_json::to_vec_pretty(&document)?;
@@ -570,9 +570,9 @@ fn progress_bar(enabled: bool, total: usize) -> indicatif::ProgressBar {
         Some(total as u64),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("grading {bar:30} {pos}/{len} submissions, ETA {eta}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "grading {bar:30} {pos}/{len} submissions, ETA {eta}",
+    ) {
         bar.set_style(style);
     }
     bar
@@ -587,7 +587,11 @@ fn print_summary(results: &[&SubmissionResult], graded: usize, skipped: usize) -
         .max()
         .unwrap_or(7)
         .max(7);
-    writeln!(err, "{:<width$}  {:>7} / {:<5}  status", "student", "score", "max")?;
+    writeln!(
+        err,
+        "{:<width$}  {:>7} / {:<5}  status",
+        "student", "score", "max"
+    )?;
     for result in results {
         let detail = result
             .error

@@ -1,5 +1,5 @@
 //! Katas for learners (`kata list`, `run`, `hint`, `solution`, `reset`) and
-//! instructors (`kata new`, `check`).
+//! instructors (`kata new`, `check`, `grade`).
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
@@ -8,6 +8,7 @@
 pub(crate) mod catalog;
 pub(crate) mod check;
 pub(crate) mod feedback;
+pub(crate) mod grade;
 pub(crate) mod meta;
 pub(crate) mod new;
 pub(crate) mod runner;

@@ -357,3 +357,12 @@ pub(crate) fn catch_interrupt(catch: bool) {
 pub(crate) fn take_interrupt() -> bool {
     INTERRUPTED.swap(false, std::sync::atomic::Ordering::SeqCst)
 }
+
+/// Makes this process non-dumpable: other processes of the same user (a
+/// graded submission's) can no longer open its descriptors or memory
+/// through `/proc/<pid>/`, nor ptrace it. Inherited by forked children.
+pub(crate) fn forbid_inspection() {
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}

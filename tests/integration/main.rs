@@ -9,6 +9,7 @@
 
 mod comforts;
 mod config;
+mod grading;
 mod harness;
 mod inputs;
 mod instructor;
