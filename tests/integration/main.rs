@@ -10,8 +10,10 @@
 mod comforts;
 mod config;
 mod content;
+mod grading;
 mod harness;
 mod inputs;
+mod instructor;
 mod isolation;
 mod kata_run;
 mod kata_session;
