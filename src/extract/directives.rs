@@ -100,10 +100,12 @@ impl Info {
             },
             "session" => self.session(value, token),
             "requires" => self.requires(value, token),
-            "exercise" if is_slug(value) => self.directives.exercise = Some(value.to_owned()),
+            "exercise" if is_exercise_name(value) => {
+                self.directives.exercise = Some(value.to_owned());
+            }
             "exercise" => self.invalid(
                 token,
-                "expected a name of lowercase letters, digits and dashes, such as `exercise=deep-flatten`",
+                "expected `exercise=NAME` or `exercise=TOPIC/NAME`, in lowercase letters, digits and dashes",
             ),
             _ => {}
         }
@@ -214,6 +216,14 @@ fn tokens(text: &str) -> Vec<&str> {
         tokens.extend(text.get(start..));
     }
     tokens
+}
+
+/// `deep-flatten` or `generators/deep-flatten`.
+fn is_exercise_name(text: &str) -> bool {
+    match text.split_once('/') {
+        Some((topic, name)) => is_slug(topic) && is_slug(name),
+        None => is_slug(text),
+    }
 }
 
 /// `deep-flatten`: lowercase letters, digits and dashes.

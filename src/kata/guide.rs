@@ -87,7 +87,10 @@ pub(crate) fn load(source: &GuideSource) -> (Vec<Kata>, Vec<KataProblem>) {
             .filter(|f| f.path().extension().is_some_and(|x| x == "md"))
             .filter_map(|f| {
                 let text = f.contents_utf8()?;
-                Some((format!("(built in) content/{}", f.path().display()), text.to_owned()))
+                Some((
+                    format!("(built in) content/{}", f.path().display()),
+                    text.to_owned(),
+                ))
             })
             .collect(),
     };
@@ -115,7 +118,11 @@ pub(crate) fn load(source: &GuideSource) -> (Vec<Kata>, Vec<KataProblem>) {
 
 fn read_guide(path: &Path) -> Option<(String, String)> {
     let text = std::fs::read_to_string(path).ok()?;
-    let display = path.strip_prefix("./").unwrap_or(path).display().to_string();
+    let display = path
+        .strip_prefix("./")
+        .unwrap_or(path)
+        .display()
+        .to_string();
     Some((display, text))
 }
 
@@ -194,6 +201,7 @@ fn exercise_kata(display: &str, document: &Document, index: usize) -> Result<Kat
             time_limit: BLOCK_LIMIT,
             hints: block.directives.hints.clone(),
             tags: vec!["from a guide".to_owned()],
+            test_points: Default::default(),
         },
         readme,
         starter,
@@ -275,12 +283,14 @@ fn plan(document: &Document, index: usize, name: &str) -> (Vec<usize>, Vec<usize
 /// The nearest heading above `line`: `(its line, its text)`.
 fn heading_before(source: &str, line: usize) -> Option<(usize, String)> {
     let lines: Vec<&str> = source.lines().collect();
-    (0..line.saturating_sub(1).min(lines.len())).rev().find_map(|i| {
-        let text = lines[i].trim_start();
-        let hashes = text.chars().take_while(|&c| c == '#').count();
-        ((1..=6).contains(&hashes) && text[hashes..].starts_with(' '))
-            .then(|| (i + 1, text[hashes..].trim().to_owned()))
-    })
+    (0..line.saturating_sub(1).min(lines.len()))
+        .rev()
+        .find_map(|i| {
+            let text = lines[i].trim_start();
+            let hashes = text.chars().take_while(|&c| c == '#').count();
+            ((1..=6).contains(&hashes) && text[hashes..].starts_with(' '))
+                .then(|| (i + 1, text[hashes..].trim().to_owned()))
+        })
 }
 
 /// The task: the guide from the heading to the example, then what to do.
@@ -299,7 +309,10 @@ fn task_text(source: &str, heading: Option<usize>, block: &Block) -> String {
             .join(", ")
     ));
     if let Expectation::Output(output) = &block.expectation {
-        text.push_str(&format!("\nThe example prints:\n\n```text\n{}```\n", output.text));
+        text.push_str(&format!(
+            "\nThe example prints:\n\n```text\n{}```\n",
+            output.text
+        ));
     }
     text
 }
@@ -321,7 +334,11 @@ pub(crate) fn run_tests(
         .iter()
         .position(|b| b.fence_line == exercise.line)
     else {
-        bail!("the example at {}:{} is gone", exercise.display, exercise.line);
+        bail!(
+            "the example at {}:{} is gone",
+            exercise.display,
+            exercise.line
+        );
     };
     let (run, tests) = plan(&document, index, &kata.slug);
     let job_blocks = run
@@ -374,7 +391,11 @@ pub(crate) fn run_tests(
     for (&b, run) in run.iter().zip(runs) {
         let block = &document.blocks[b];
         let Some(run) = run else { continue };
-        let shown = if b == index { display } else { exercise.display.as_str() };
+        let shown = if b == index {
+            display
+        } else {
+            exercise.display.as_str()
+        };
         let judged = verdict::judge(shown, block, run.clone());
         if b < index {
             if judged.status.is_failure() && load_error.is_none() {
@@ -387,7 +408,8 @@ pub(crate) fn run_tests(
             }
             continue;
         }
-        if !tests.contains(&b) {
+        // A check skipped here (`requires=numpy` without numpy) tests nothing.
+        if !tests.contains(&b) || judged.status == Status::Skip {
             continue;
         }
         let name = if b == index {
@@ -395,7 +417,11 @@ pub(crate) fn run_tests(
         } else if block.hidden {
             format!("hidden check at line {}", block.fence_line)
         } else {
-            format!("check at line {} ({})", block.fence_line, block.expectation.kind())
+            format!(
+                "check at line {} ({})",
+                block.fence_line,
+                block.expectation.kind()
+            )
         };
         let mut test = to_test(&name, &exercise.display, block, &judged, run);
         test.hidden = block.hidden;
@@ -442,7 +468,95 @@ fn to_test(
         },
         stderr: Captured::default(),
         code: Some(block.code.clone()),
+        duration_ms: judged.duration_ms as f64,
     }
+}
+
+/// `kata check` for guide exercises: the model answer (the guide's own
+/// code) passes every check, and the stub fails at least one. Returns
+/// `(ok, broken)` counts, printing one line per exercise and per problem.
+pub(crate) fn check(
+    paths: &[PathBuf],
+    limits: &Limits,
+    out: &mut dyn std::io::Write,
+) -> Result<(usize, usize)> {
+    let mut ok = 0;
+    let mut broken = 0;
+    for path in paths {
+        let source = if path.is_dir() {
+            GuideSource::Directory(path.clone())
+        } else {
+            GuideSource::File(path.clone())
+        };
+        let (katas, problems) = load(&source);
+        for problem in &problems {
+            writeln!(out, "{}: error: {}", problem.location, problem.message)?;
+            broken += 1;
+        }
+        for kata in &katas {
+            let Some(exercise) = &kata.guide else {
+                continue;
+            };
+            let scratch = tempfile::tempdir().context("creating a scratch file")?;
+            let file = scratch.path().join(format!("{}.py", kata.slug));
+            let location = format!("{}:{}", exercise.display, exercise.line);
+            let mut problems = Vec::new();
+            std::fs::write(&file, &kata.solution)?;
+            let answer = run_tests(kata, exercise, &file, &location, limits)?;
+            if !answer.passed() {
+                let failing = answer
+                    .load_error
+                    .iter()
+                    .chain(answer.tests.iter().filter(|t| t.status != TestStatus::Pass))
+                    .map(|t| format!("{}: {}", t.name, t.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                problems.push(format!("the guide's own code fails its checks: {failing}"));
+            }
+            std::fs::write(&file, &kata.starter)?;
+            let stub = run_tests(kata, exercise, &file, &location, limits)?;
+            if stub.passed() {
+                problems.push(
+                    "the stub passes every check: the checks do not test what the learner writes"
+                        .to_owned(),
+                );
+            }
+            for problem in &problems {
+                writeln!(out, "{location}: error: exercise {}: {problem}", kata.id)?;
+            }
+            if problems.is_empty() {
+                ok += 1;
+                let tests = answer.tests.len();
+                writeln!(
+                    out,
+                    "ok     {location} exercise {} ({tests} checks; the stub fails, the guide's code passes)",
+                    kata.id
+                )?;
+            } else {
+                broken += 1;
+                writeln!(out, "BROKEN {location} exercise {}", kata.id)?;
+            }
+        }
+    }
+    Ok((ok, broken))
+}
+
+/// Whether `kata check` should read `path` as guides rather than katas: a
+/// Markdown file, or a directory with Markdown files and no `kata.toml`
+/// anywhere under it.
+pub(crate) fn is_guide_path(path: &Path) -> bool {
+    if path.is_file() {
+        return path.extension().is_some_and(|x| x == "md");
+    }
+    if !path.is_dir() {
+        return false;
+    }
+    let entries: Vec<walkdir::DirEntry> =
+        walkdir::WalkDir::new(path).into_iter().flatten().collect();
+    !entries.iter().any(|e| e.file_name() == "kata.toml")
+        && entries
+            .iter()
+            .any(|e| e.path().extension().is_some_and(|x| x == "md"))
 }
 
 #[cfg(test)]
@@ -452,7 +566,9 @@ mod tests {
     #[test]
     fn names_an_example_defines() {
         assert_eq!(
-            defined_names("import os\ndef f(x):\n    y = 1\nclass C:\n    pass\nN: int = 3\nM = 2\nif M == 2:\n    pass\nasync def g(): ...\n"),
+            defined_names(
+                "import os\ndef f(x):\n    y = 1\nclass C:\n    pass\nN: int = 3\nM = 2\nif M == 2:\n    pass\nasync def g(): ...\n"
+            ),
             ["f", "C", "N", "M", "g"]
         );
     }
@@ -469,11 +585,18 @@ mod tests {
     fn exercises_are_found_with_their_checks() {
         let guide = "# Generators\n\n## Flatten\n\nProse.\n\n```python exercise=generators/flatten\ndef flatten(xs):\n    for x in xs:\n        yield from x\n```\n\n```pycon\n>>> list(flatten([[1], [2]]))\n[1, 2]\n```\n\n```python\nprint('unrelated')\n```\n\n<!-- exercise-tests: flatten\nassert list(flatten([])) == []\n-->\n";
         let document = extract::extract_document(guide.as_bytes()).unwrap();
-        let index = document.blocks.iter().position(|b| b.directives.exercise.is_some()).unwrap();
+        let index = document
+            .blocks
+            .iter()
+            .position(|b| b.directives.exercise.is_some())
+            .unwrap();
         let kata = exercise_kata("g.md", &document, index).unwrap();
         assert_eq!(kata.id, "generators/flatten");
         assert_eq!(kata.meta.title, "Flatten");
-        assert!(kata.starter.contains("raise NotImplementedError(\"write flatten\")"));
+        assert!(
+            kata.starter
+                .contains("raise NotImplementedError(\"write flatten\")")
+        );
         assert!(kata.readme.contains("Prose."));
         let (run, tests) = plan(&document, index, "flatten");
         assert_eq!(run.len(), 4, "example, doctest, unrelated, hidden");

@@ -1,17 +1,20 @@
-//! Katas for learners: `kata list`, `run`, `hint`, `solution`, `reset`
-//! (and `session`, in [`session`]).
+//! Katas for learners (`kata list`, `run`, `hint`, `solution`, `reset`, and
+//! `session` in [`session`]) and instructors (`kata new`, `check`, `grade`).
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
 //! its tests run in a forked worker child exactly like a guide's blocks.
 
 pub(crate) mod catalog;
+pub(crate) mod check;
 pub(crate) mod feedback;
+pub(crate) mod grade;
 pub(crate) mod guide;
 pub(crate) mod meta;
+pub(crate) mod new;
 pub(crate) mod runner;
-pub(crate) mod stub;
 pub(crate) mod session;
+pub(crate) mod stub;
 pub(crate) mod voice;
 pub(crate) mod workspace;
 
@@ -44,6 +47,8 @@ pub(crate) struct KataConfig {
 /// The loaded catalogue and workspace a command works on.
 pub(crate) struct Practice {
     pub(crate) katas: Vec<Kata>,
+    /// Where the katas came from, for messages.
+    pub(crate) source: String,
     pub(crate) workspace: Workspace,
     pub(crate) out: anstream::AutoStream<std::io::Stdout>,
     pub(crate) config: KataConfig,
@@ -54,9 +59,13 @@ impl Practice {
         let source = Source::choose(config.katas.clone());
         let (mut katas, mut problems) = catalog::load(&source);
         let workspace = Workspace::open_or_create(config.workspace.clone())?;
-        // Exercises of the guides (`./content` or the built-in ones), and of
-        // guides the learner named before; hand-written katas win a name clash.
-        let mut guide_sources = vec![guide::GuideSource::default_for_cwd()];
+        // Exercises of the guides (`./content` or the built-in ones, unless
+        // `--katas` names another set), and of guides the learner named
+        // before; hand-written katas win a name clash.
+        let mut guide_sources = Vec::new();
+        if config.katas.is_none() {
+            guide_sources.push(guide::GuideSource::default_for_cwd());
+        }
         guide_sources.extend(
             workspace
                 .progress
@@ -73,6 +82,15 @@ impl Practice {
             }
             problems.extend(wrong);
         }
+        // Each topic's hand-written katas first, then its guide exercises.
+        katas.sort_by(|a, b| {
+            (&a.meta.topic, a.guide.is_some(), a.meta.level, &a.slug).cmp(&(
+                &b.meta.topic,
+                b.guide.is_some(),
+                b.meta.level,
+                &b.slug,
+            ))
+        });
         for problem in &problems {
             let _ = writeln!(
                 anstream::AutoStream::new(std::io::stderr(), config.color),
@@ -81,11 +99,9 @@ impl Practice {
                 problem.message
             );
         }
-        if katas.is_empty() {
-            bail!("no katas found in {}", source.describe());
-        }
         Ok(Practice {
             katas,
+            source: source.describe(),
             workspace,
             out: anstream::AutoStream::new(std::io::stdout(), config.color),
             config: config.clone(),
@@ -137,6 +153,9 @@ impl Practice {
     /// What `kata run X` means: a kata, or the first unsolved kata of a
     /// topic; with nothing named, the current kata or the first unsolved one.
     pub(crate) fn resolve(&self, target: Option<&str>) -> Result<&Kata> {
+        if self.katas.is_empty() {
+            bail!("no katas found in {}", self.source);
+        }
         let unsolved = |k: &&Kata| !self.workspace.is_solved(k);
         match target {
             Some(name) => {
@@ -193,6 +212,9 @@ impl Practice {
 /// `kata list [TOPIC]`.
 pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
+    if cx.katas.is_empty() {
+        bail!("no katas found in {}", cx.source);
+    }
     let mut shown = 0;
     let mut last_topic = String::new();
     let katas: Vec<Kata> = cx.katas.clone();
@@ -233,7 +255,12 @@ pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatu
             kata.meta.level.name(),
             status
         )?;
-        writeln!(cx.out, "  {DIM}  {}{DIM:#}", kata.meta.title)?;
+        let origin = kata
+            .guide
+            .as_ref()
+            .map(|g| format!(" (exercise from {}:{})", g.display, g.line))
+            .unwrap_or_default();
+        writeln!(cx.out, "  {DIM}  {}{origin}{DIM:#}", kata.meta.title)?;
         shown += 1;
     }
     if shown == 0 {
@@ -266,7 +293,9 @@ pub(crate) fn run(
     format: RunFormat,
 ) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
-    let guide_target = target.and_then(|t| cx.serve_guide(t).transpose()).transpose()?;
+    let guide_target = target
+        .and_then(|t| cx.serve_guide(t).transpose())
+        .transpose()?;
     let kata = cx.resolve(guide_target.as_deref().or(target))?.clone();
     let created = cx.workspace.ensure_learner_file(&kata)?;
     if format == RunFormat::Human {

@@ -38,7 +38,9 @@ const END: &str = "# end solution";
 /// The stub for an example's code.
 pub(crate) fn stub(code: &str) -> Result<String, StubError> {
     let lines: Vec<&str> = code.lines().collect();
-    let has_markers = lines.iter().any(|l| is_marker(l, BEGIN) || is_marker(l, END));
+    let has_markers = lines
+        .iter()
+        .any(|l| is_marker(l, BEGIN) || is_marker(l, END));
     let out = if has_markers {
         with_markers(&lines)?
     } else {
@@ -65,7 +67,10 @@ fn with_markers(lines: &[&str]) -> Result<Vec<String>, StubError> {
     for (index, line) in lines.iter().enumerate() {
         if is_marker(line, BEGIN) {
             if open.is_some() {
-                return Err(StubError::UnpairedMarker { line: index + 1, marker: "begin" });
+                return Err(StubError::UnpairedMarker {
+                    line: index + 1,
+                    marker: "begin",
+                });
             }
             open = Some(index);
             let indent = &line[..indent_of(line)];
@@ -73,14 +78,20 @@ fn with_markers(lines: &[&str]) -> Result<Vec<String>, StubError> {
             out.push(raise_line(indent, "your code here"));
         } else if is_marker(line, END) {
             if open.take().is_none() {
-                return Err(StubError::UnpairedMarker { line: index + 1, marker: "end" });
+                return Err(StubError::UnpairedMarker {
+                    line: index + 1,
+                    marker: "end",
+                });
             }
         } else if open.is_none() {
             out.push((*line).to_owned());
         }
     }
     match open {
-        Some(index) => Err(StubError::UnpairedMarker { line: index + 1, marker: "begin" }),
+        Some(index) => Err(StubError::UnpairedMarker {
+            line: index + 1,
+            marker: "begin",
+        }),
         None => Ok(out),
     }
 }
@@ -163,7 +174,11 @@ fn without_markers(lines: &[&str]) -> Result<Vec<String>, StubError> {
             .map(|i| lines[i][..indent_of(lines[i])].to_owned())
             .unwrap_or(body_indent);
         if let Some(doc_end) = first.and_then(|i| docstring_end(lines, i)) {
-            out.extend(lines[first.unwrap_or(doc_end)..=doc_end].iter().map(|l| (*l).to_owned()));
+            out.extend(
+                lines[first.unwrap_or(doc_end)..=doc_end]
+                    .iter()
+                    .map(|l| (*l).to_owned()),
+            );
         }
         out.push(raise_line(&body_indent, &what));
         out.extend(lines[body_end..body].iter().map(|l| (*l).to_owned()));
@@ -249,11 +264,17 @@ mod tests {
     fn problems_are_reported() {
         assert_eq!(
             stub("x = 1\n# begin solution\ny = 2\n"),
-            Err(StubError::UnpairedMarker { line: 2, marker: "begin" })
+            Err(StubError::UnpairedMarker {
+                line: 2,
+                marker: "begin"
+            })
         );
         assert_eq!(
             stub("# end solution\n"),
-            Err(StubError::UnpairedMarker { line: 1, marker: "end" })
+            Err(StubError::UnpairedMarker {
+                line: 1,
+                marker: "end"
+            })
         );
         assert_eq!(stub("print(1)\n"), Err(StubError::NothingToStub));
     }
