@@ -1,4 +1,4 @@
-//! Katas for learners: `kata list`, `run`, `hint`, `solution`, `reset`.
+//! Katas for learners: `kata list`, `run`, `watch`, `hint`, `solution`, `reset`.
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
@@ -8,6 +8,7 @@ pub(crate) mod catalog;
 pub(crate) mod feedback;
 pub(crate) mod meta;
 pub(crate) mod runner;
+pub(crate) mod watch;
 pub(crate) mod workspace;
 
 use std::io::Write;
@@ -19,7 +20,7 @@ use anyhow::{Context, Result, bail};
 use crate::exit_code::ExitStatus;
 use crate::worker::protocol::Limits;
 use catalog::{Kata, Source};
-use runner::TestSet;
+use runner::{KataRun, TestSet};
 use workspace::{Workspace, now};
 
 const GREEN: Style = AnsiColor::Green.on_default().bold();
@@ -40,7 +41,9 @@ pub(crate) struct KataConfig {
 pub(crate) struct Practice {
     pub(crate) katas: Vec<Kata>,
     pub(crate) workspace: Workspace,
-    pub(crate) out: anstream::AutoStream<std::io::Stdout>,
+    /// Standard output, or in `kata watch` a writer fit for a raw-mode
+    /// terminal; colours already decided from the real standard output.
+    pub(crate) out: anstream::AutoStream<Box<dyn Write>>,
     pub(crate) config: KataConfig,
 }
 
@@ -59,11 +62,29 @@ impl Practice {
         if katas.is_empty() {
             bail!("no katas found in {}", source.describe());
         }
+        let color = match config.color {
+            anstream::ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()),
+            chosen => chosen,
+        };
         Ok(Practice {
             katas,
             workspace: Workspace::open_or_create(config.workspace.clone())?,
-            out: anstream::AutoStream::new(std::io::stdout(), config.color),
+            out: anstream::AutoStream::new(Box::new(std::io::stdout()), color),
             config: config.clone(),
+        })
+    }
+
+    /// Reads the progress file again: a long-lived `kata watch` must not
+    /// overwrite what `kata hint` in another terminal recorded meanwhile.
+    pub(crate) fn reload_progress(&mut self) -> Result<()> {
+        self.workspace = Workspace::open_or_create(self.config.workspace.clone())?;
+        Ok(())
+    }
+
+    /// Where to go after `kata`: the first unsolved kata of its topic.
+    pub(crate) fn next_in_topic(&self, kata: &Kata) -> Option<&Kata> {
+        self.katas.iter().find(|k| {
+            k.meta.topic == kata.meta.topic && k.id != kata.id && !self.workspace.is_solved(k)
         })
     }
 
@@ -134,6 +155,12 @@ impl Practice {
 /// `kata list [TOPIC]`.
 pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
+    show_list(&mut cx, topic)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The katas (of `topic`, or all) with their status and progress.
+pub(crate) fn show_list(cx: &mut Practice, topic: Option<&str>) -> Result<()> {
     let mut shown = 0;
     let mut last_topic = String::new();
     let katas: Vec<Kata> = cx.katas.clone();
@@ -190,7 +217,7 @@ pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatu
         .filter(|k| cx.workspace.is_solved(k))
         .count();
     writeln!(cx.out, "\n{solved} of {} katas solved.", cx.katas.len())?;
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// How `kata run` reports.
@@ -198,6 +225,21 @@ pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatu
 pub(crate) enum RunFormat {
     Human,
     Json,
+}
+
+/// Which command shows a kata: the advice around the feedback differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Driver {
+    Run,
+    Watch,
+}
+
+/// What a finished run of the learner's file led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    pub(crate) solved: bool,
+    /// The kata to go on to (the first unsolved one of the topic), when solved.
+    pub(crate) next: Option<String>,
 }
 
 /// `kata run [KATA|TOPIC]`.
@@ -209,42 +251,86 @@ pub(crate) fn run(
     let mut cx = Practice::open(config)?;
     let kata = cx.resolve(target)?.clone();
     let created = cx.workspace.ensure_learner_file(&kata)?;
-    let display = cx.display(&kata);
     if format == RunFormat::Human {
-        let tags = if kata.meta.tags.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", kata.meta.tags.join(", "))
-        };
-        writeln!(
-            cx.out,
-            "{BOLD}{}{BOLD:#} — {} {DIM}({}, {} points{tags}){DIM:#}",
-            kata.id,
-            kata.meta.title,
-            kata.meta.level.name(),
-            kata.meta.points
-        )?;
-        if created {
-            writeln!(cx.out, "\n{}", render_task(&kata.readme))?;
-        }
-        writeln!(
+        introduce(&mut cx, &kata, created, Driver::Run)?;
+    }
+    let path = cx.workspace.learner_file(&kata);
+    let display = cx.display(&kata);
+    let result = runner::run_tests(
+        &kata,
+        &path,
+        &display,
+        TestSet::Public,
+        &cx.config.limits,
+        None,
+    )?;
+    let attempt = conclude(&mut cx, &kata, &result, format, Driver::Run)?;
+    Ok(if attempt.solved {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// The kata's title line, its task (`with_task`), and which file to edit.
+pub(crate) fn introduce(
+    cx: &mut Practice,
+    kata: &Kata,
+    with_task: bool,
+    driver: Driver,
+) -> Result<()> {
+    let display = cx.display(kata);
+    let tags = if kata.meta.tags.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", kata.meta.tags.join(", "))
+    };
+    writeln!(
+        cx.out,
+        "{BOLD}{}{BOLD:#} — {} {DIM}({}, {} points{tags}){DIM:#}",
+        kata.id,
+        kata.meta.title,
+        kata.meta.level.name(),
+        kata.meta.points
+    )?;
+    if with_task {
+        writeln!(cx.out, "\n{}", render_task(&kata.readme))?;
+    }
+    match driver {
+        Driver::Run => writeln!(
             cx.out,
             "Edit {BOLD}{display}{BOLD:#}, then run `kata run {}` (or `kata watch`).\n",
             kata.id
-        )?;
+        )?,
+        Driver::Watch => writeln!(
+            cx.out,
+            "Edit {BOLD}{display}{BOLD:#}: each save runs the tests again.\n"
+        )?,
     }
-    let path = cx.workspace.learner_file(&kata);
-    let result = runner::run_tests(&kata, &path, &display, TestSet::Public, &cx.config.limits)?;
+    Ok(())
+}
+
+/// Shows the feedback of a finished run and records it in the progress file
+/// (one more attempt; solved or not; the kata to use when none is named):
+/// the step `kata run` and `kata watch` share.
+pub(crate) fn conclude(
+    cx: &mut Practice,
+    kata: &Kata,
+    result: &KataRun,
+    format: RunFormat,
+    driver: Driver,
+) -> Result<Attempt> {
+    let display = cx.display(kata);
     match format {
-        RunFormat::Human => write!(cx.out, "{}", feedback::render(&kata, &display, &result))?,
+        RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, result))?,
         RunFormat::Json => {
-            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(&kata, &result))?;
+            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(kata, result))?;
             writeln!(cx.out)?;
         }
     }
-    let hash = catalog::content_hash(&kata);
-    let was_solved = cx.workspace.is_solved(&kata);
-    let entry = cx.workspace.entry(&kata);
+    let hash = catalog::content_hash(kata);
+    let was_solved = cx.workspace.is_solved(kata);
+    let entry = cx.workspace.entry(kata);
     entry.attempts += 1;
     let solved_now = result.passed();
     if solved_now && !was_solved {
@@ -255,38 +341,40 @@ pub(crate) fn run(
         entry.solved = false;
     }
     cx.workspace.progress.current = Some(kata.id.clone());
+    let mut next = None;
     if solved_now {
-        let next = cx
-            .katas
-            .iter()
-            .find(|k| {
-                k.meta.topic == kata.meta.topic && k.id != kata.id && !cx.workspace.is_solved(k)
-            })
-            .map(|k| k.id.clone());
+        next = cx.next_in_topic(kata).map(|k| k.id.clone());
         if format == RunFormat::Human {
             writeln!(
                 cx.out,
                 "\n{GREEN}Solved!{GREEN:#} Compare with the model answer: `kata solution {}`.",
                 kata.id
             )?;
-            match &next {
-                Some(next) => writeln!(cx.out, "Next: `kata run {next}`.")?,
-                None => writeln!(
+            match (&next, driver) {
+                (Some(next), Driver::Run) => writeln!(cx.out, "Next: `kata run {next}`.")?,
+                (Some(next), Driver::Watch) => {
+                    writeln!(cx.out, "Moving on to {BOLD}{next}{BOLD:#}.\n")?
+                }
+                (None, Driver::Run) => writeln!(
                     cx.out,
                     "That was the last kata of `{}`. `kata list` shows the others.",
                     kata.meta.topic
                 )?,
+                (None, Driver::Watch) => writeln!(
+                    cx.out,
+                    "That was the last kata of `{}`: `l` lists the others, `q` quits.",
+                    kata.meta.topic
+                )?,
             }
         }
-        if let Some(next) = next {
-            cx.workspace.progress.current = Some(next);
+        if let Some(next) = &next {
+            cx.workspace.progress.current = Some(next.clone());
         }
     }
     cx.workspace.save()?;
-    Ok(if solved_now {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Failure
+    Ok(Attempt {
+        solved: solved_now,
+        next,
     })
 }
 
@@ -335,15 +423,21 @@ fn is_heading(line: &str) -> bool {
 pub(crate) fn hint(config: &KataConfig, target: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
     let kata = cx.resolve(target)?.clone();
+    show_hint(&mut cx, &kata, Driver::Run)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The hints of `kata` up to one more than last time, recorded.
+pub(crate) fn show_hint(cx: &mut Practice, kata: &Kata, driver: Driver) -> Result<()> {
     if kata.meta.hints.is_empty() {
         writeln!(
             cx.out,
             "{} has no hints. Read its task again: `kata run {}`.",
             kata.id, kata.id
         )?;
-        return Ok(ExitStatus::Success);
+        return Ok(());
     }
-    let entry = cx.workspace.entry(&kata);
+    let entry = cx.workspace.entry(kata);
     let shown = (entry.hints_used as usize).min(kata.meta.hints.len() - 1);
     if (entry.hints_used as usize) < kata.meta.hints.len() {
         entry.hints_used += 1;
@@ -359,9 +453,13 @@ pub(crate) fn hint(config: &KataConfig, target: Option<&str>) -> Result<ExitStat
         )?;
     }
     if shown + 1 < total {
-        writeln!(cx.out, "{DIM}`kata hint` again for the next one.{DIM:#}")?;
+        let again = match driver {
+            Driver::Run => "`kata hint`",
+            Driver::Watch => "`h`",
+        };
+        writeln!(cx.out, "{DIM}{again} again for the next one.{DIM:#}")?;
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// `kata solution KATA [--give-up]`: the model answer, once solved.

@@ -2,6 +2,8 @@
 //! turns the events into one result per test.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -80,13 +82,16 @@ struct PlannedTest {
     hidden: bool,
 }
 
-/// Runs the tests of `kata` against the Python file `code_path`.
+/// Runs the tests of `kata` against the Python file `code_path`. Setting
+/// `cancel` (from another thread) kills the worker and ends the run early;
+/// the result of a cancelled run means nothing and is for the caller to drop.
 pub(crate) fn run_tests(
     kata: &Kata,
     code_path: &Path,
     display: &str,
     tests: TestSet,
     limits: &Limits,
+    cancel: Option<Arc<AtomicBool>>,
 ) -> Result<KataRun> {
     let code = std::fs::read_to_string(code_path)
         .with_context(|| format!("reading `{}`", code_path.display()))?;
@@ -159,6 +164,7 @@ pub(crate) fn run_tests(
         scratch_root: scratch.path().to_path_buf(),
         lean: true,
         env: Vec::new(),
+        cancel,
     };
     let mut runs: Vec<Option<BlockRun>> = vec![None; planned.len() + 1];
     crate::worker::sys::become_subreaper();

@@ -12,6 +12,7 @@ mod config;
 mod harness;
 mod inputs;
 mod isolation;
+mod kata_watch;
 mod known_bugs;
 mod processes;
 mod reports;
