@@ -94,6 +94,8 @@ enum Command {
         #[command(flatten)]
         katas: KataArgs,
     },
+    /// A timed practice session: katas one after another, then a score sheet.
+    Session(SessionArgs),
     /// Work with the JSON reports of earlier runs.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -178,6 +180,36 @@ struct KataArgs {
     /// Your practice workspace [default: the nearest `.kata/` above, else `./kata-practice`].
     #[arg(long, env = "KATA_WORKSPACE", value_name = "DIR")]
     workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SessionArgs {
+    /// How long the session lasts, in minutes.
+    #[arg(long, value_name = "N", default_value_t = 25,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    minutes: u64,
+    /// How long the session lasts, as a duration (`90s`, `1h 30m`), instead of `--minutes`.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration,
+          conflicts_with = "minutes")]
+    time: Option<Duration>,
+    /// Only katas of this topic.
+    #[arg(long, value_name = "TOPIC")]
+    topic: Option<String>,
+    /// Only katas of this level.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    level: Option<LevelArg>,
+    /// Read each task's title and first paragraph aloud (espeak-ng, espeak, say or spd-say).
+    #[arg(long)]
+    voice: bool,
+    #[command(flatten)]
+    katas: KataArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Mid,
+    Senior,
+    Principal,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -322,6 +354,7 @@ impl Cli {
             Some(Command::Reset { target, katas }) => {
                 crate::kata::reset(&kata_config(katas, self.color), &target)
             }
+            Some(Command::Session(args)) => session(args, self.color),
             Some(Command::Zygote { info, lean }) => {
                 let code = if info {
                     crate::worker::zygote::info()
@@ -366,6 +399,26 @@ fn kata_config(args: KataArgs, color: ColorWhen) -> crate::kata::KataConfig {
         color: color.choice(),
         limits: default_limits(),
     }
+}
+
+fn session(args: SessionArgs, color: ColorWhen) -> Result<ExitStatus> {
+    let duration = args
+        .time
+        .unwrap_or(Duration::from_secs(args.minutes.saturating_mul(60)));
+    if duration < Duration::from_secs(1) {
+        bail!("a session lasts at least one second (`--time 1s`)");
+    }
+    let options = crate::kata::session::SessionOptions {
+        duration,
+        topic: args.topic,
+        level: args.level.map(|level| match level {
+            LevelArg::Mid => crate::kata::meta::Level::Mid,
+            LevelArg::Senior => crate::kata::meta::Level::Senior,
+            LevelArg::Principal => crate::kata::meta::Level::Principal,
+        }),
+        voice: args.voice,
+    };
+    crate::kata::session::run(&kata_config(args.katas, color), &options)
 }
 
 fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {

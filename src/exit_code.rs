@@ -11,6 +11,8 @@ pub(crate) enum ExitStatus {
     Failure,
     /// 2: usage, configuration or unreadable input.
     InputError,
+    /// 128 + N: stopped by signal N (130 for Ctrl-C, 143 for SIGTERM).
+    Interrupted(i32),
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -19,6 +21,7 @@ impl From<ExitStatus> for ExitCode {
             ExitStatus::Success => ExitCode::SUCCESS,
             ExitStatus::Failure => ExitCode::from(1),
             ExitStatus::InputError => ExitCode::from(2),
+            ExitStatus::Interrupted(signal) => ExitCode::from((128 + signal).clamp(0, 255) as u8),
         }
     }
 }
@@ -28,4 +31,5 @@ pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  everything checked passed
   1  something checked failed (a block, a test)
-  2  usage, configuration or unreadable input";
+  2  usage, configuration or unreadable input
+  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM; partial results are reported";

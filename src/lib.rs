@@ -12,6 +12,8 @@ mod kata;
 mod python;
 mod report;
 mod runner;
+mod scratch;
+mod signals;
 mod update;
 mod verify;
 mod version;

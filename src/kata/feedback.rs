@@ -43,6 +43,13 @@ pub(crate) fn render(kata: &Kata, file_display: &str, run: &KataRun) -> String {
             "{style}✗ {file_display} could not be loaded{style:#}: {}",
             load.message
         );
+        if let Some(line) = load
+            .traceback
+            .as_deref()
+            .and_then(|t| learner_line(t, file_display))
+        {
+            let _ = writeln!(out, "  {DIM}-->{DIM:#} {file_display}:{line}");
+        }
         render_failure_body(&mut out, load, "your code");
         let _ = writeln!(
             out,
@@ -134,7 +141,9 @@ fn render_failure_body(out: &mut String, test: &TestResult, file_display: &str) 
 fn render_assertion(out: &mut String, assertion: &AssertionDetails, test: &TestResult) {
     let line = assertion.line.unwrap_or(test.line);
     let _ = writeln!(out, "  {DIM}-->{DIM:#} {}:{line}", test.file);
-    if let Some(message) = &assertion.message {
+    // A helper's failure (no operands) has its message as the headline.
+    let helper = assertion.op.is_none() && assertion.value.is_none();
+    if let Some(message) = assertion.message.as_ref().filter(|_| !helper) {
         let _ = writeln!(out, "  {}", escape(message));
     }
     match (&assertion.op, &assertion.left, &assertion.right) {
@@ -174,6 +183,18 @@ fn render_assertion(out: &mut String, assertion: &AssertionDetails, test: &TestR
             }
         }
     }
+}
+
+/// The line of `file` where a traceback ends (its last frame in that file):
+/// where a syntax error is, or where an import failed.
+fn learner_line(traceback: &str, file: &str) -> Option<usize> {
+    let prefix = format!("File \"{file}\", line ");
+    let rest = traceback
+        .lines()
+        .rev()
+        .find_map(|line| line.trim_start().strip_prefix(prefix.as_str()))?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 fn with_newline(text: &str) -> String {
@@ -229,12 +250,19 @@ struct ExercismTest {
     test_code: String,
 }
 
-pub(crate) fn exercism(kata: &Kata, run: &KataRun) -> ExercismResults {
+pub(crate) fn exercism(kata: &Kata, file_display: &str, run: &KataRun) -> ExercismResults {
     if let Some(load) = &run.load_error {
-        let detail = load
+        let mut detail = load
             .traceback
             .clone()
             .unwrap_or_else(|| load.message.clone());
+        if let Some(line) = load
+            .traceback
+            .as_deref()
+            .and_then(|t| learner_line(t, file_display))
+        {
+            detail = format!("{file_display}:{line}: {}\n{detail}", load.message);
+        }
         return ExercismResults {
             version: 3,
             status: "error",
@@ -294,4 +322,29 @@ fn test_code(kata: &Kata, test: &TestResult) -> String {
         .join("\n")
         .trim_end()
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learner_line_is_the_last_frame_in_the_learner_file() {
+        let cases = [
+            (
+                "  File \"ws/a.py\", line 2\n    return 1 +\n SyntaxError: invalid syntax\n",
+                Some(2),
+            ),
+            (
+                "Traceback:\n  File \"ws/a.py\", line 7, in <module>\n  File \"ws/b.py\", line 3, in f\n  File \"ws/a.py\", line 12, in g\nKeyError\n",
+                Some(12),
+            ),
+            ("  File \"ws/b.py\", line 3, in f\n", None),
+            ("  File \"ws/a.pyc\", line 3, in f\n", None),
+            ("", None),
+        ];
+        for (traceback, expected) in cases {
+            assert_eq!(learner_line(traceback, "ws/a.py"), expected, "{traceback}");
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! Katas for learners: `kata list`, `run`, `watch`, `hint`, `solution`, `reset`.
+//! Katas for learners: `kata list`, `run`, `hint`, `solution`, `reset`
+//! (and `session`, in [`session`]; `watch`, in [`watch`]).
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
@@ -8,6 +9,8 @@ pub(crate) mod catalog;
 pub(crate) mod feedback;
 pub(crate) mod meta;
 pub(crate) mod runner;
+pub(crate) mod session;
+pub(crate) mod voice;
 pub(crate) mod watch;
 pub(crate) mod workspace;
 
@@ -155,12 +158,12 @@ impl Practice {
 /// `kata list [TOPIC]`.
 pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
-    show_list(&mut cx, topic)?;
+    write_list(&mut cx, topic)?;
     Ok(ExitStatus::Success)
 }
 
 /// The katas (of `topic`, or all) with their status and progress.
-pub(crate) fn show_list(cx: &mut Practice, topic: Option<&str>) -> Result<()> {
+pub(crate) fn write_list(cx: &mut Practice, topic: Option<&str>) -> Result<()> {
     let mut shown = 0;
     let mut last_topic = String::new();
     let katas: Vec<Kata> = cx.katas.clone();
@@ -227,21 +230,6 @@ pub(crate) enum RunFormat {
     Json,
 }
 
-/// Which command shows a kata: the advice around the feedback differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Driver {
-    Run,
-    Watch,
-}
-
-/// What a finished run of the learner's file led to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Attempt {
-    pub(crate) solved: bool,
-    /// The kata to go on to (the first unsolved one of the topic), when solved.
-    pub(crate) next: Option<String>,
-}
-
 /// `kata run [KATA|TOPIC]`.
 pub(crate) fn run(
     config: &KataConfig,
@@ -252,34 +240,48 @@ pub(crate) fn run(
     let kata = cx.resolve(target)?.clone();
     let created = cx.workspace.ensure_learner_file(&kata)?;
     if format == RunFormat::Human {
-        introduce(&mut cx, &kata, created, Driver::Run)?;
+        write_intro(&mut cx, &kata, created)?;
+        writeln!(
+            cx.out,
+            "Edit {BOLD}{}{BOLD:#}, then run `kata run {}` (or `kata watch`).\n",
+            cx.display(&kata),
+            kata.id
+        )?;
     }
-    let path = cx.workspace.learner_file(&kata);
-    let display = cx.display(&kata);
-    let result = runner::run_tests(
-        &kata,
-        &path,
-        &display,
-        TestSet::Public,
-        &cx.config.limits,
-        None,
-    )?;
-    let attempt = conclude(&mut cx, &kata, &result, format, Driver::Run)?;
-    Ok(if attempt.solved {
+    let result = run_render_record(&mut cx, &kata, format)?;
+    let solved_now = result.passed();
+    if solved_now {
+        let next = cx.next_in_topic(&kata).map(|k| k.id.clone());
+        if format == RunFormat::Human {
+            writeln!(
+                cx.out,
+                "\n{GREEN}Solved!{GREEN:#} Compare with the model answer: `kata solution {}`.",
+                kata.id
+            )?;
+            match &next {
+                Some(next) => writeln!(cx.out, "Next: `kata run {next}`.")?,
+                None => writeln!(
+                    cx.out,
+                    "That was the last kata of `{}`. `kata list` shows the others.",
+                    kata.meta.topic
+                )?,
+            }
+        }
+        if let Some(next) = next {
+            cx.workspace.progress.current = Some(next);
+        }
+    }
+    cx.workspace.save()?;
+    Ok(if solved_now {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     })
 }
 
-/// The kata's title line, its task (`with_task`), and which file to edit.
-pub(crate) fn introduce(
-    cx: &mut Practice,
-    kata: &Kata,
-    with_task: bool,
-    driver: Driver,
-) -> Result<()> {
-    let display = cx.display(kata);
+/// A kata's heading line (id, title, level, points, tags), then its task
+/// when `with_task`: what `kata run` and `kata session` show first.
+pub(crate) fn write_intro(cx: &mut Practice, kata: &Kata, with_task: bool) -> Result<()> {
     let tags = if kata.meta.tags.is_empty() {
         String::new()
     } else {
@@ -296,35 +298,44 @@ pub(crate) fn introduce(
     if with_task {
         writeln!(cx.out, "\n{}", render_task(&kata.readme))?;
     }
-    match driver {
-        Driver::Run => writeln!(
-            cx.out,
-            "Edit {BOLD}{display}{BOLD:#}, then run `kata run {}` (or `kata watch`).\n",
-            kata.id
-        )?,
-        Driver::Watch => writeln!(
-            cx.out,
-            "Edit {BOLD}{display}{BOLD:#}: each save runs the tests again.\n"
-        )?,
-    }
     Ok(())
 }
 
-/// Shows the feedback of a finished run and records it in the progress file
-/// (one more attempt; solved or not; the kata to use when none is named):
-/// the step `kata run` and `kata watch` share.
-pub(crate) fn conclude(
+/// Runs the learner's file for `kata` once against the public tests,
+/// prints the feedback in `format` and records the attempt in the progress
+/// (which the caller saves). The kata becomes the current one.
+pub(crate) fn run_render_record(
+    cx: &mut Practice,
+    kata: &Kata,
+    format: RunFormat,
+) -> Result<KataRun> {
+    let display = cx.display(kata);
+    let path = cx.workspace.learner_file(kata);
+    let result = runner::run_tests(
+        kata,
+        &path,
+        &display,
+        TestSet::Public,
+        &cx.config.limits,
+        None,
+    )?;
+    render_record(cx, kata, &result, format)?;
+    Ok(result)
+}
+
+/// The second half of [`run_render_record`], for a run made elsewhere
+/// (`kata watch` runs on its own thread, to be able to cancel it).
+pub(crate) fn render_record(
     cx: &mut Practice,
     kata: &Kata,
     result: &KataRun,
     format: RunFormat,
-    driver: Driver,
-) -> Result<Attempt> {
+) -> Result<()> {
     let display = cx.display(kata);
     match format {
         RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, result))?,
         RunFormat::Json => {
-            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(kata, result))?;
+            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(kata, &display, result))?;
             writeln!(cx.out)?;
         }
     }
@@ -332,50 +343,15 @@ pub(crate) fn conclude(
     let was_solved = cx.workspace.is_solved(kata);
     let entry = cx.workspace.entry(kata);
     entry.attempts += 1;
-    let solved_now = result.passed();
-    if solved_now && !was_solved {
+    if result.passed() && !was_solved {
         entry.solved = true;
         entry.content_hash = Some(hash);
         entry.seconds_to_solve = entry.started_at.map(|s| now().saturating_sub(s));
-    } else if !solved_now {
+    } else if !result.passed() {
         entry.solved = false;
     }
     cx.workspace.progress.current = Some(kata.id.clone());
-    let mut next = None;
-    if solved_now {
-        next = cx.next_in_topic(kata).map(|k| k.id.clone());
-        if format == RunFormat::Human {
-            writeln!(
-                cx.out,
-                "\n{GREEN}Solved!{GREEN:#} Compare with the model answer: `kata solution {}`.",
-                kata.id
-            )?;
-            match (&next, driver) {
-                (Some(next), Driver::Run) => writeln!(cx.out, "Next: `kata run {next}`.")?,
-                (Some(next), Driver::Watch) => {
-                    writeln!(cx.out, "Moving on to {BOLD}{next}{BOLD:#}.\n")?
-                }
-                (None, Driver::Run) => writeln!(
-                    cx.out,
-                    "That was the last kata of `{}`. `kata list` shows the others.",
-                    kata.meta.topic
-                )?,
-                (None, Driver::Watch) => writeln!(
-                    cx.out,
-                    "That was the last kata of `{}`: `l` lists the others, `q` quits.",
-                    kata.meta.topic
-                )?,
-            }
-        }
-        if let Some(next) = &next {
-            cx.workspace.progress.current = Some(next.clone());
-        }
-    }
-    cx.workspace.save()?;
-    Ok(Attempt {
-        solved: solved_now,
-        next,
-    })
+    Ok(())
 }
 
 /// A README made readable in a terminal: headings in bold, fenced code
@@ -423,28 +399,35 @@ fn is_heading(line: &str) -> bool {
 pub(crate) fn hint(config: &KataConfig, target: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
     let kata = cx.resolve(target)?.clone();
-    show_hint(&mut cx, &kata, Driver::Run)?;
-    Ok(ExitStatus::Success)
-}
-
-/// The hints of `kata` up to one more than last time, recorded.
-pub(crate) fn show_hint(cx: &mut Practice, kata: &Kata, driver: Driver) -> Result<()> {
     if kata.meta.hints.is_empty() {
         writeln!(
             cx.out,
             "{} has no hints. Read its task again: `kata run {}`.",
             kata.id, kata.id
         )?;
-        return Ok(());
+        return Ok(ExitStatus::Success);
+    }
+    cx.workspace.progress.current = Some(kata.id.clone());
+    write_next_hint(&mut cx, &kata, "`kata hint` again for the next one.")?;
+    cx.workspace.save()?;
+    Ok(ExitStatus::Success)
+}
+
+/// Reveals one more hint of `kata` (recorded in the progress, which the
+/// caller saves) and prints every hint revealed so far, then `more` when
+/// hints remain. Returns whether a new hint was revealed.
+pub(crate) fn write_next_hint(cx: &mut Practice, kata: &Kata, more: &str) -> Result<bool> {
+    let total = kata.meta.hints.len();
+    if total == 0 {
+        writeln!(cx.out, "{} has no hints.", kata.id)?;
+        return Ok(false);
     }
     let entry = cx.workspace.entry(kata);
-    let shown = (entry.hints_used as usize).min(kata.meta.hints.len() - 1);
-    if (entry.hints_used as usize) < kata.meta.hints.len() {
+    let shown = (entry.hints_used as usize).min(total - 1);
+    let revealed = (entry.hints_used as usize) < total;
+    if revealed {
         entry.hints_used += 1;
     }
-    let total = kata.meta.hints.len();
-    cx.workspace.progress.current = Some(kata.id.clone());
-    cx.workspace.save()?;
     for (number, hint) in kata.meta.hints.iter().enumerate().take(shown + 1) {
         writeln!(
             cx.out,
@@ -453,13 +436,9 @@ pub(crate) fn show_hint(cx: &mut Practice, kata: &Kata, driver: Driver) -> Resul
         )?;
     }
     if shown + 1 < total {
-        let again = match driver {
-            Driver::Run => "`kata hint`",
-            Driver::Watch => "`h`",
-        };
-        writeln!(cx.out, "{DIM}{again} again for the next one.{DIM:#}")?;
+        writeln!(cx.out, "{DIM}{more}{DIM:#}")?;
     }
-    Ok(())
+    Ok(revealed)
 }
 
 /// `kata solution KATA [--give-up]`: the model answer, once solved.

@@ -155,10 +155,7 @@ pub(crate) fn run_tests(
         blocks,
         limits: limits.clone(),
     };
-    let scratch = tempfile::Builder::new()
-        .prefix("kata-run-")
-        .tempdir()
-        .context("creating a scratch directory")?;
+    let scratch = crate::scratch::create()?;
     let options = PoolOptions {
         workers: 1,
         scratch_root: scratch.path().to_path_buf(),
@@ -168,6 +165,7 @@ pub(crate) fn run_tests(
     };
     let mut runs: Vec<Option<BlockRun>> = vec![None; planned.len() + 1];
     crate::worker::sys::become_subreaper();
+    crate::signals::install();
     run_pool(vec![job], &options, |event| {
         if let PoolEvent::Block { index, run, .. } = event
             && let Some(slot) = runs.get_mut(index)
@@ -178,6 +176,9 @@ pub(crate) fn run_tests(
     })?;
     crate::worker::sys::kill_stray_children();
     drop(scratch);
+    if let Some(signal) = crate::signals::received() {
+        anyhow::bail!("interrupted by {}", crate::signals::name(signal));
+    }
 
     let mut results = runs.into_iter();
     let load = results.next().flatten();
@@ -267,7 +268,15 @@ fn to_result(
                     TestStatus::Error
                 };
                 let first = exception.message.lines().next().unwrap_or("").to_owned();
-                result.message = if exception.assertion.is_some() {
+                result.message = if let Some(helper) = exception
+                    .assertion
+                    .as_ref()
+                    .filter(|a| a.op.is_none() && a.value.is_none())
+                    .and_then(|a| a.message.clone())
+                {
+                    // A `kata` helper's check (kata.raises): its message says it all.
+                    helper
+                } else if exception.assertion.is_some() {
                     "the assert failed".to_owned()
                 } else if exception.type_name == "SystemExit" {
                     format!(

@@ -52,10 +52,12 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::catalog::Kata;
 use super::runner::{self, KataRun, TestSet};
-use super::{Driver, KataConfig, Practice, RunFormat, conclude, introduce, show_hint, show_list};
+use super::{
+    BOLD, DIM, GREEN, KataConfig, Practice, RunFormat, YELLOW, render_record, write_intro,
+    write_list, write_next_hint,
+};
 use crate::exit_code::ExitStatus;
 use crate::file_events::{self, Change, DEBOUNCE};
-use crate::worker::sys;
 
 /// How often the loop wakes up without an event (Ctrl-C, debounce deadline).
 const TICK: Duration = Duration::from_millis(50);
@@ -67,8 +69,6 @@ const EVENT_GRACE: Duration = Duration::from_secs(1);
 /// Set to `1` to skip inotify and only poll (for file systems known to drop events).
 const FORCE_POLL_ENV: &str = "KATA_WATCH_POLL";
 
-const DIM: Style = Style::new().dimmed();
-const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 const RED: Style = AnsiColor::Red.on_default().bold();
 
 /// Everything the watch loop reacts to, on one channel.
@@ -133,7 +133,8 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-/// `kata watch [KATA|TOPIC]`: exits 0 on `q` or Ctrl-C.
+/// `kata watch [KATA|TOPIC]`: exits 0 on `q` or Ctrl-C (128 + N on another
+/// signal, e.g. 143 for SIGTERM).
 pub(crate) fn watch(config: &KataConfig, target: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
     let kata = cx.resolve(target)?.clone();
@@ -163,7 +164,7 @@ pub(crate) fn watch(config: &KataConfig, target: Option<&str>) -> Result<ExitSta
             }
         })
         .context("starting the input thread")?;
-    sys::catch_interrupt(true);
+    crate::signals::install();
     let session = Session {
         cx,
         kata: kata.clone(),
@@ -184,9 +185,7 @@ pub(crate) fn watch(config: &KataConfig, target: Option<&str>) -> Result<ExitSta
         clear_screen: stdout_is_terminal,
         keys_from_terminal,
     };
-    let status = session.run(kata);
-    sys::catch_interrupt(false);
-    status
+    session.run(kata)
 }
 
 /// The run in flight.
@@ -238,9 +237,14 @@ impl Session {
                 // The session holds a sender: this cannot happen.
                 Err(RecvTimeoutError::Disconnected) => return Ok(ExitStatus::Success),
             }
-            if sys::take_interrupt() {
+            if let Some(signal) = crate::signals::received() {
+                // The signal watcher has already stopped the worker.
                 self.cancel_run();
-                return Ok(ExitStatus::Success);
+                return Ok(if signal == libc::SIGINT {
+                    ExitStatus::Success
+                } else {
+                    ExitStatus::Interrupted(signal)
+                });
             }
             if self.last_poll.elapsed() >= POLL_INTERVAL {
                 self.last_poll = Instant::now();
@@ -297,12 +301,14 @@ impl Session {
                 self.cx.reload_progress()?;
                 let kata = self.kata.clone();
                 writeln!(self.cx.out)?;
-                show_hint(&mut self.cx, &kata, Driver::Watch)?;
+                self.cx.workspace.progress.current = Some(kata.id.clone());
+                write_next_hint(&mut self.cx, &kata, "`h` again for the next one.")?;
+                self.cx.workspace.save()?;
             }
             Key::List => {
                 self.cx.reload_progress()?;
                 writeln!(self.cx.out)?;
-                show_list(&mut self.cx, None)?;
+                write_list(&mut self.cx, None)?;
                 self.say_keys()?;
             }
             Key::Next => {
@@ -338,12 +344,7 @@ impl Session {
         self.stamp = stamp(&self.path);
         self.unreported = None;
         self.pending = None;
-        introduce(
-            &mut self.cx,
-            &self.kata,
-            with_task || created,
-            Driver::Watch,
-        )?;
+        self.introduce(with_task || created)?;
         self.watch_dir()?;
         self.start_run(false)
     }
@@ -435,8 +436,7 @@ impl Session {
             } else {
                 writeln!(self.cx.out)?;
             }
-            let kata = self.kata.clone();
-            introduce(&mut self.cx, &kata, false, Driver::Watch)?;
+            self.introduce(false)?;
         }
         if stopped {
             writeln!(self.cx.out, "{DIM}(the run in progress was stopped){DIM:#}")?;
@@ -489,24 +489,52 @@ impl Session {
                 return self.say_keys();
             }
         };
+        // Recorded as `kata run` records it, on top of what other commands
+        // may have written meanwhile.
         self.cx.reload_progress()?;
         let kata = self.kata.clone();
-        let attempt = conclude(
-            &mut self.cx,
-            &kata,
-            &result,
-            RunFormat::Human,
-            Driver::Watch,
-        )?;
-        let next = attempt
-            .next
-            .as_deref()
-            .and_then(|id| self.cx.find(id))
-            .cloned();
-        match next {
-            Some(next) if attempt.solved => self.start(next, true),
-            _ => self.say_keys(),
+        render_record(&mut self.cx, &kata, &result, RunFormat::Human)?;
+        let solved = result.passed();
+        let next = if solved {
+            self.cx.next_in_topic(&kata).cloned()
+        } else {
+            None
+        };
+        if solved {
+            writeln!(
+                self.cx.out,
+                "\n{GREEN}Solved!{GREEN:#} Compare with the model answer: `kata solution {}`.",
+                kata.id
+            )?;
+            match &next {
+                Some(next) => {
+                    writeln!(self.cx.out, "Moving on to {BOLD}{}{BOLD:#}.\n", next.id)?;
+                    self.cx.workspace.progress.current = Some(next.id.clone());
+                }
+                None => writeln!(
+                    self.cx.out,
+                    "That was the last kata of `{}`: `l` lists the others, `q` quits.",
+                    kata.meta.topic
+                )?,
+            }
         }
+        self.cx.workspace.save()?;
+        match next {
+            Some(next) => self.start(next, true),
+            None => self.say_keys(),
+        }
+    }
+
+    /// The kata's heading (and task), and what to do.
+    fn introduce(&mut self, with_task: bool) -> Result<()> {
+        let kata = self.kata.clone();
+        write_intro(&mut self.cx, &kata, with_task)?;
+        writeln!(
+            self.cx.out,
+            "Edit {BOLD}{}{BOLD:#}: each save runs the tests again.\n",
+            self.display
+        )?;
+        Ok(())
     }
 
     fn say_keys(&mut self) -> Result<()> {

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Kata, content_hash};
+use super::session::SessionRecord;
 
 const PROGRESS_VERSION: u32 = 1;
 const DEFAULT_DIR: &str = "kata-practice";
@@ -32,8 +33,10 @@ pub(crate) struct Progress {
     pub(crate) current: Option<String>,
     #[serde(default)]
     pub(crate) katas: BTreeMap<String, KataProgress>,
+    /// `kata session` score sheets, oldest first. (Files written before
+    /// sessions existed hold an empty list, so the version stays 1.)
     #[serde(default)]
-    pub(crate) sessions: Vec<serde_json::Value>,
+    pub(crate) sessions: Vec<SessionRecord>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -146,9 +149,14 @@ impl Workspace {
         })
     }
 
+    /// `<workspace>/.kata/progress.json`.
+    pub(crate) fn progress_path(&self) -> PathBuf {
+        self.root.join(".kata").join("progress.json")
+    }
+
     /// Writes the progress file (atomically: a temp file, then rename).
     pub(crate) fn save(&self) -> Result<()> {
-        let path = self.root.join(".kata").join("progress.json");
+        let path = self.progress_path();
         let temp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(&self.progress)?;
         std::fs::write(&temp, text).with_context(|| format!("writing `{}`", temp.display()))?;
@@ -167,4 +175,26 @@ fn find_existing() -> Option<PathBuf> {
             let default = cwd.join(DEFAULT_DIR);
             default.join(".kata").is_dir().then_some(default)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_progress_files_of_every_version_1_shape() {
+        let cases = [
+            r#"{"version": 1}"#,
+            r#"{"version": 1, "current": null, "katas": {}, "sessions": []}"#,
+            r#"{"version": 1, "sessions": [{"started_at": 1, "planned_seconds": 60,
+                "elapsed_seconds": 3, "ended": "time_up", "solved": 0, "points": 0,
+                "hints_used": 0, "katas": [{"id": "a/b", "outcome": "unfinished",
+                "seconds": 3, "runs": 0, "hints_used": 0, "points": 0}]}]}"#,
+        ];
+        for text in cases {
+            let progress: Progress =
+                serde_json::from_str(text).unwrap_or_else(|err| panic!("{text}: {err}"));
+            assert_eq!(progress.version, PROGRESS_VERSION);
+        }
+    }
 }

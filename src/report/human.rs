@@ -201,8 +201,18 @@ impl Reporter for HumanReporter {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-        let style = if summary.failures() > 0 { RED } else { GREEN };
+        let style = if summary.failures() > 0 || summary.interrupted.is_some() {
+            RED
+        } else {
+            GREEN
+        };
         let line = summary_line(summary, self.files, elapsed);
+        if let Some(signal) = &summary.interrupted {
+            writeln!(
+                self.out,
+                "{RED}interrupted{RED:#} by {signal}: these results are partial"
+            )?;
+        }
         writeln!(self.out, "{style}{line}{style:#}")?;
         self.out.flush()
     }

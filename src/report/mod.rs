@@ -93,6 +93,9 @@ pub(crate) struct Summary {
     /// (in JSON only when there are some).
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) not_run: usize,
+    /// The signal (`SIGINT`, `SIGTERM`) that stopped the run early, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) interrupted: Option<String>,
 }
 
 fn is_zero(count: &usize) -> bool {

@@ -9,4 +9,4 @@
 
 mod pool;
 
-pub(crate) use pool::{PoolEvent, PoolOptions, run_pool, worker_command};
+pub(crate) use pool::{PoolEvent, PoolOptions, run_pool, terminate_workers, worker_command};

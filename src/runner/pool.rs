@@ -36,6 +36,22 @@ const ENV_ALLOW_LIST: &[&str] = &[
     "PYTHONHASHSEED",
 ];
 
+/// Process groups of the workers alive now, so a Ctrl-C can stop them all.
+static LIVE_WORKERS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// Stops every live worker: SIGTERM to its process group, `grace`, then
+/// SIGKILL. Called when `kata` itself is interrupted.
+pub(crate) fn terminate_workers(grace: Duration) {
+    let groups: Vec<i32> = LIVE_WORKERS.lock().map(|l| l.clone()).unwrap_or_default();
+    for &group in &groups {
+        crate::worker::sys::kill_group(group, libc::SIGTERM);
+    }
+    std::thread::sleep(grace);
+    for &group in &groups {
+        crate::worker::sys::kill_group(group, libc::SIGKILL);
+    }
+}
+
 /// How long a worker may take to start and warm up.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 /// Slack added to a job's own limits before the worker itself is presumed stuck.
@@ -146,7 +162,7 @@ fn dispatch(
 ) {
     let mut worker: Option<Worker> = None;
     loop {
-        if options.cancelled() {
+        if options.cancelled() || crate::signals::received().is_some() {
             return;
         }
         let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
@@ -215,6 +231,9 @@ impl Worker {
             .envs(options.env.iter().map(|(name, value)| (name, value)))
             .env(SCRATCH_ENV, &options.scratch_root);
         let mut child = command.spawn().context("starting a worker process")?;
+        if let Ok(mut live) = LIVE_WORKERS.lock() {
+            live.push(child.id() as i32);
+        }
         let stdin = child.stdin.take().context("worker stdin")?;
         let stdout = child.stdout.take().context("worker stdout")?;
         let stderr = child.stderr.take().context("worker stderr")?;
@@ -320,6 +339,11 @@ impl Worker {
             },
         };
         self.kill();
+        if crate::signals::received().is_some() {
+            // Stopped on purpose: its unfinished blocks did not run, and the
+            // run reports them as such.
+            return false;
+        }
         let tail = self.stderr_text();
         let reason = if tail.is_empty() || failure == CANCELLED {
             failure
@@ -351,6 +375,9 @@ impl Worker {
         crate::worker::sys::kill_group(pid, libc::SIGKILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Ok(mut live) = LIVE_WORKERS.lock() {
+            live.retain(|&group| group != pid);
+        }
     }
 }
 

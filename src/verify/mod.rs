@@ -137,10 +137,7 @@ fn run_files(
     }
     let mut stopped = false;
 
-    let scratch = tempfile::Builder::new()
-        .prefix("kata-run-")
-        .tempdir()
-        .context("creating the run's scratch directory")?;
+    let scratch = crate::scratch::create()?;
     let options = PoolOptions {
         workers: config.jobs,
         scratch_root: scratch.path().to_path_buf(),
@@ -150,6 +147,7 @@ fn run_files(
     };
     let mut updater = Updater::default();
     crate::worker::sys::become_subreaper();
+    crate::signals::install();
     run_pool(jobs, &options, |event| match event {
         PoolEvent::Block { job, index, run } => {
             let Some(origin) = origins.get_mut(&job) else {
@@ -208,10 +206,16 @@ fn run_files(
 
     summary.duration_ms = started.elapsed().as_millis() as u64;
     summary.not_run = total_blocks.saturating_sub(summary.total);
+    let interrupted = crate::signals::received();
+    summary.interrupted = interrupted.map(|signal| crate::signals::name(signal).to_owned());
     for reporter in reporters.iter_mut() {
         reporter
             .finish(&summary, started.elapsed())
             .context("writing the report")?;
+    }
+    if let Some(signal) = interrupted {
+        // A partial run rewrites nothing.
+        return Ok(ExitStatus::Interrupted(signal));
     }
     let mut updated = UpdateSummary::default();
     if config.update {

@@ -24,7 +24,6 @@ use notify::{RecursiveMode, Watcher};
 use crate::exit_code::ExitStatus;
 use crate::file_events::{self, Change, DEBOUNCE};
 use crate::report::Reporter;
-use crate::worker::sys;
 
 use super::{Filter, MarkdownFile, VerifyConfig, files, run_files};
 
@@ -55,7 +54,10 @@ pub(crate) fn run(
         );
     }
 
-    super::run(config, &mut reporters())?;
+    crate::signals::install();
+    if let status @ ExitStatus::Interrupted(_) = super::run(config, &mut reporters())? {
+        return Ok(status);
+    }
     let shown: Vec<String> = config
         .paths
         .iter()
@@ -67,9 +69,7 @@ pub(crate) fn run(
         shown.join(", ")
     );
     loop {
-        sys::catch_interrupt(true);
         let changed = wait_for_changes(&events, &mut out);
-        sys::catch_interrupt(false);
         let Some(changed) = changed? else {
             return Ok(ExitStatus::Success);
         };
@@ -95,8 +95,12 @@ pub(crate) fn run(
             .collect();
         let names: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
         let _ = writeln!(out, "\n{}", separator(SystemTime::now(), &names));
-        if let Err(err) = run_files(&run_config, files, problems, &mut reporters()) {
-            let _ = writeln!(out, "error: {err:#}");
+        match run_files(&run_config, files, problems, &mut reporters()) {
+            Ok(status @ ExitStatus::Interrupted(_)) => return Ok(status),
+            Ok(_) => {}
+            Err(err) => {
+                let _ = writeln!(out, "error: {err:#}");
+            }
         }
     }
 }
@@ -151,7 +155,7 @@ fn wait_for_changes(
                 );
             }
             Err(RecvTimeoutError::Timeout) => {
-                if sys::take_interrupt() {
+                if crate::signals::take().is_some() {
                     return Ok(None);
                 }
                 if !changed.is_empty() {

@@ -295,13 +295,36 @@ pub(crate) fn become_subreaper() {
     }
 }
 
+/// Children that [`kill_stray_children`] leaves alone because kata started
+/// them on purpose and reaps them itself (`kata session --voice`'s
+/// text-to-speech program, which may still be speaking when a run ends).
+static SPARED: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Exempts the child `pid` from [`kill_stray_children`] until
+/// [`unspare_child`]; its owner must reap it.
+pub(crate) fn spare_child(pid: u32) {
+    if let Ok(mut spared) = SPARED.lock() {
+        spared.push(pid);
+    }
+}
+
+/// Undoes [`spare_child`], once the child is reaped.
+pub(crate) fn unspare_child(pid: u32) {
+    if let Ok(mut spared) = SPARED.lock() {
+        spared.retain(|&p| p != pid);
+    }
+}
+
 /// Kills and reaps every child process of this process (from every thread),
-/// with their process groups, until none is left. Returns how many were
-/// killed. Only call when no child is expected to be alive.
+/// with their process groups, until none is left, except the ones
+/// [`spare_child`] exempts. Returns how many were killed. Only call when no
+/// other child is expected to be alive.
 pub(crate) fn kill_stray_children() -> usize {
+    let spared = SPARED.lock().map(|s| s.clone()).unwrap_or_default();
     let mut killed = 0;
     for _ in 0..64 {
-        let children = child_pids();
+        let mut children = child_pids();
+        children.retain(|&pid| !spared.iter().any(|&s| i64::from(s) == i64::from(pid)));
         if children.is_empty() {
             break;
         }
@@ -332,28 +355,11 @@ fn child_pids() -> Vec<libc::pid_t> {
     pids
 }
 
-/// Set by the SIGINT handler that [`catch_interrupt`] installs.
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-extern "C" fn on_interrupt(_signal: libc::c_int) {
-    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
-}
-
-/// With `true`, Ctrl-C (SIGINT) only sets a flag that [`take_interrupt`]
-/// reads; with `false`, it ends the process again (the default). Used by
-/// `kata verify --watch` to stop cleanly while it waits for changes.
-pub(crate) fn catch_interrupt(catch: bool) {
-    let handler = if catch {
-        on_interrupt as extern "C" fn(libc::c_int) as *const () as libc::sighandler_t
-    } else {
-        libc::SIG_DFL
-    };
-    unsafe {
-        libc::signal(libc::SIGINT, handler);
+/// Whether a process with this pid exists (it may belong to anyone).
+pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
+    if pid <= 0 {
+        return false;
     }
-}
-
-/// Whether Ctrl-C was pressed since the last call.
-pub(crate) fn take_interrupt() -> bool {
-    INTERRUPTED.swap(false, std::sync::atomic::Ordering::SeqCst)
+    let ret = unsafe { libc::kill(pid, 0) };
+    ret == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }

@@ -1,6 +1,6 @@
 //! `kata watch`: in a real terminal (tmux), and driven through stdin lines.
 //!
-//! Fixture katas: `tests/fixtures/katas/` (`basics/double` then
+//! Fixture katas: `tests/fixtures/katas-watch/` (`basics/double` then
 //! `basics/triple`; `slow/sleepy`, whose starter sleeps for a minute so a
 //! run is still going when the test saves again).
 
@@ -19,7 +19,7 @@ use crate::util::{dir_entries, processes_left, repo_root};
 const STEP: Duration = Duration::from_secs(40);
 
 fn fixture_katas() -> PathBuf {
-    repo_root().join("tests/fixtures/katas")
+    repo_root().join("tests/fixtures/katas-watch")
 }
 
 fn solution(kata: &str) -> String {

@@ -146,6 +146,8 @@ impl Kata {
             .env_remove("KATA_JOBS")
             .env_remove("KATA_TIMEOUT")
             .env_remove("CLICOLOR_FORCE")
+            .env_remove("KATA_KATAS")
+            .env_remove("KATA_WORKSPACE")
             .env("NO_COLOR", "1")
             .env("TMPDIR", tmp.path())
             .stdin(Stdio::null())
