@@ -227,16 +227,9 @@ impl Session {
     fn run(mut self, first: Kata) -> Result<ExitStatus> {
         self.start(first, false)?;
         loop {
-            match self.events.recv_timeout(TICK) {
-                Ok(event) => {
-                    if self.handle(event)? {
-                        return Ok(ExitStatus::Success);
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                // The session holds a sender: this cannot happen.
-                Err(RecvTimeoutError::Disconnected) => return Ok(ExitStatus::Success),
-            }
+            let event = self.events.recv_timeout(TICK);
+            // Before the event: a run the signal stopped ends in an error
+            // that is not worth showing.
             if let Some(signal) = crate::signals::received() {
                 // The signal watcher has already stopped the worker.
                 self.cancel_run();
@@ -245,6 +238,16 @@ impl Session {
                 } else {
                     ExitStatus::Interrupted(signal)
                 });
+            }
+            match event {
+                Ok(event) => {
+                    if self.handle(event)? {
+                        return Ok(ExitStatus::Success);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                // The session holds a sender: this cannot happen.
+                Err(RecvTimeoutError::Disconnected) => return Ok(ExitStatus::Success),
             }
             if self.last_poll.elapsed() >= POLL_INTERVAL {
                 self.last_poll = Instant::now();
