@@ -65,9 +65,100 @@ class KataAssertionError(AssertionError):
         self.kata_details = details
 
 
+_eq = _operator.eq
+
+_PLAIN = (int, float, complex, bool, str, bytes, type(None), list, tuple, dict,
+          set, frozenset)
+_isinstance = isinstance
+
+
+def _plain_base(value):
+    """The builtin type ``value`` compares as, if its equality is the
+    builtin's own (a subclass that overrides ``__eq__`` has none)."""
+    for base in _PLAIN:
+        if _isinstance(value, base):
+            kind = _type(value)
+            if kind is base or (kind.__eq__ is base.__eq__ and kind.__ne__ is base.__ne__
+                                and kind.__hash__ is base.__hash__):
+                return base
+            return None
+    return None
+
+
+_NUMBERS = (int, float, complex, bool)
+
+
+def strict_equal(left, right, depth=0):
+    """``left == right`` where ``right`` is plain data (the test's expected
+    value): ``left`` must be plain data of the same kind, compared item by
+    item, so an object whose ``__eq__`` always returns True (or a subclass
+    of the expected type that overrides it) never equals it."""
+    if depth > 200:
+        return False
+    rb = _plain_base(right)
+    if rb is None:
+        return _eq(left, right)
+    lb = _plain_base(left)
+    if lb is None:
+        return False
+    if rb in _NUMBERS:
+        return lb in _NUMBERS and _eq(lb(left) if lb is not bool else int(left),
+                                              rb(right) if rb is not bool else int(right))
+    if lb is not rb:
+        return False
+    if rb in (str, bytes, type(None)):
+        return rb.__eq__(left, right)
+    if rb in (list, tuple):
+        if _len(left) != _len(right):
+            return False
+        for a, b in zip(rb.__iter__(left), rb.__iter__(right)):
+            if not strict_equal(a, b, depth + 1):
+                return False
+        return True
+    if rb is dict:
+        if _len(left) != _len(right):
+            return False
+        for key in dict.__iter__(right):
+            if _plain_base(key) is None or not dict.__contains__(left, key):
+                return False
+            if not strict_equal(dict.__getitem__(left, key), dict.__getitem__(right, key), depth + 1):
+                return False
+        for key in dict.__iter__(left):
+            if _plain_base(key) is None:
+                return False
+        return True
+    # set, frozenset: every element plain, then the builtin comparison
+    for item in rb.__iter__(left):
+        if _plain_base(item) is None:
+            return False
+    return rb.__eq__(rb(left), right)
+
+
+def _trusted_matcher(value):
+    """A matcher from kata's own helper module (``kata.approx``): its
+    ``__eq__`` is the comparison the test asked for. Checked by identity of
+    the class, so a look-alike defined elsewhere does not count."""
+    return _APPROX is not None and _type(value) is _APPROX
+
+
+try:
+    from kata import approx as _APPROX
+except ImportError:  # the helper module is loaded before this one in kata
+    _APPROX = None
+
+
 def _compare(left, right, op_name, line, message=None):
     """Replaces ``assert left <op> right``: same result, better failure."""
     symbol, function = _COMPARE_OPS[op_name]
+    if _trusted_matcher(left) or _trusted_matcher(right):
+        pass
+    elif op_name == "Eq" and _plain_base(right) is not None:
+        function = strict_equal
+    elif op_name == "Eq" and _plain_base(left) is not None:
+        function = lambda a, b: strict_equal(b, a)
+    elif op_name == "NotEq" and (_plain_base(right) is not None or _plain_base(left) is not None):
+        function = lambda a, b: not (strict_equal(a, b) if _plain_base(b) is not None
+                                     else strict_equal(b, a))
     if function(left, right):
         return
     details = {"op": symbol, "left": _safe_repr(left), "right": _safe_repr(right),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks katas until `kata check` exists: for each kata directory given (or
+# Superseded by `kata check [KATA_DIR...]` (which also checks hints, stray
+# files, determinism and time); kept for old branches. Checks katas: for each kata directory given (or
 # every one under katas/), the solution passes the public and the hidden
 # tests, the starter fails the public tests, and the README's Python
 # examples verify. Usage: scripts/selfcheck-katas.sh [KATA_DIR...]

@@ -96,6 +96,32 @@ enum Command {
     },
     /// A timed practice session: katas one after another, then a score sheet.
     Session(SessionArgs),
+    /// Scaffold a kata for an instructor: `katas/TOPIC/SLUG/` with every file, ready for `kata check`.
+    New {
+        /// `topic/slug`, e.g. `decorators/retry`.
+        name: String,
+        /// The katas root to create it in.
+        #[arg(long, value_name = "DIR", default_value = "katas")]
+        katas: PathBuf,
+        /// How hard it is.
+        #[arg(long, value_enum, default_value_t = LevelArg::Mid)]
+        level: LevelArg,
+        /// Its title [default: from the slug].
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Lint katas: files, kata.toml, hints, README examples, solution passes (deterministically, in time), starter fails.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Check {
+        /// Katas roots, topic directories or kata directories [default: `katas/`].
+        paths: Vec<PathBuf>,
+        /// Worker processes to run at once [default: the number of cores].
+        #[arg(short = 'j', long, env = "KATA_JOBS")]
+        jobs: Option<usize>,
+    },
+    /// Grade submissions with a kata's public and hidden tests, each in its own sandboxed process.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Grade(GradeArgs),
     /// Work with the JSON reports of earlier runs.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -206,16 +232,67 @@ struct SessionArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum RunFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct GradeArgs {
+    /// The kata: a kata directory, or `topic/slug` among `--katas`.
+    kata: String,
+    /// Submissions: `.py` files, folders with `solution.py` (or one `.py`), or folders of those.
+    /// The student id is the file or folder name without extension.
+    #[arg(required = true)]
+    submissions: Vec<PathBuf>,
+    /// Worker processes to run at once [default: the number of cores].
+    #[arg(short = 'j', long, env = "KATA_JOBS")]
+    jobs: Option<usize>,
+    /// Where to write grades.csv, results/ and gradescope/.
+    #[arg(long, value_name = "DIR", default_value = "grades")]
+    out: PathBuf,
+    /// Outputs, comma-separated: `csv` (grades.csv), `json` (results/*.json, always written),
+    /// `gradescope` (gradescope/<student>/results.json).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "csv,json")]
+    format: Vec<GradeFormatArg>,
+    /// Regrade submissions whose content and kata did not change since the last run.
+    #[arg(long)]
+    force: bool,
+    /// Grade only the K-th of N slices of the submissions (e.g. `2/3`); the
+    /// shards' results/ directories together make the whole sheet.
+    #[arg(long, value_name = "K/N", value_parser = clap::value_parser!(Shard))]
+    shard: Option<Shard>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    /// A directory of katas, to find KATA by name.
+    #[arg(long, env = "KATA_KATAS", value_name = "DIR")]
+    katas: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GradeFormatArg {
+    Csv,
+    Json,
+    Gradescope,
+}
+
+/// A kata's level on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum LevelArg {
     Mid,
     Senior,
     Principal,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum RunFormat {
-    Human,
-    Json,
+impl LevelArg {
+    fn level(self) -> crate::kata::meta::Level {
+        match self {
+            LevelArg::Mid => crate::kata::meta::Level::Mid,
+            LevelArg::Senior => crate::kata::meta::Level::Senior,
+            LevelArg::Principal => crate::kata::meta::Level::Principal,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -355,6 +432,66 @@ impl Cli {
                 crate::kata::reset(&kata_config(katas, self.color), &target)
             }
             Some(Command::Session(args)) => session(args, self.color),
+            Some(Command::New {
+                name,
+                katas,
+                level,
+                title,
+            }) => {
+                let request = crate::kata::new::NewKata {
+                    name,
+                    root: katas,
+                    level: level.level(),
+                    title,
+                };
+                let dir = crate::kata::new::scaffold(&request)?;
+                let mut out = std::io::stdout().lock();
+                writeln!(
+                    out,
+                    "Created {}/ (kata.toml, README.md, starter.py, solution.py, test_public.py, test_hidden.py).\nEdit them, then `kata check {}`.",
+                    dir.display(),
+                    dir.display()
+                )?;
+                Ok(ExitStatus::Success)
+            }
+            Some(Command::Check { paths, jobs }) => {
+                let config = crate::kata::check::CheckConfig {
+                    paths: if paths.is_empty() {
+                        vec![PathBuf::from("katas")]
+                    } else {
+                        paths
+                    },
+                    jobs: resolve_jobs(jobs)?,
+                    color: self.color.choice(),
+                    limits: default_limits(),
+                };
+                crate::kata::check::run(&config)
+            }
+            Some(Command::Grade(args)) => {
+                let config = crate::kata::grade::GradeConfig {
+                    kata: args.kata,
+                    katas: args.katas,
+                    submissions: args.submissions,
+                    jobs: resolve_jobs(args.jobs)?,
+                    out: args.out,
+                    formats: args
+                        .format
+                        .iter()
+                        .map(|f| match f {
+                            GradeFormatArg::Csv => crate::kata::grade::GradeFormat::Csv,
+                            GradeFormatArg::Json => crate::kata::grade::GradeFormat::Json,
+                            GradeFormatArg::Gradescope => {
+                                crate::kata::grade::GradeFormat::Gradescope
+                            }
+                        })
+                        .collect(),
+                    force: args.force,
+                    shard: args.shard,
+                    progress: !args.no_progress,
+                    limits: grade_limits(),
+                };
+                crate::kata::grade::run(&config)
+            }
             Some(Command::Zygote { info, lean }) => {
                 let code = if info {
                     crate::worker::zygote::info()
@@ -368,6 +505,26 @@ impl Cli {
                 })
             }
         }
+    }
+}
+
+/// Limits for a graded submission: tighter than for a guide.
+fn grade_limits() -> Limits {
+    Limits {
+        output_bytes: 64 << 10,
+        memory_bytes: 1 << 30,
+        file_size_bytes: 16 << 20,
+        open_files: 256,
+        kill_grace_ms: 100,
+    }
+}
+
+/// `--jobs`, or the number of cores.
+fn resolve_jobs(jobs: Option<usize>) -> Result<usize> {
+    match jobs {
+        Some(0) => bail!("`--jobs` must be at least 1"),
+        Some(jobs) => Ok(jobs),
+        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
     }
 }
 
@@ -411,11 +568,7 @@ fn session(args: SessionArgs, color: ColorWhen) -> Result<ExitStatus> {
     let options = crate::kata::session::SessionOptions {
         duration,
         topic: args.topic,
-        level: args.level.map(|level| match level {
-            LevelArg::Mid => crate::kata::meta::Level::Mid,
-            LevelArg::Senior => crate::kata::meta::Level::Senior,
-            LevelArg::Principal => crate::kata::meta::Level::Principal,
-        }),
+        level: args.level.map(LevelArg::level),
         voice: args.voice,
     };
     crate::kata::session::run(&kata_config(args.katas, color), &options)

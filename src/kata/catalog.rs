@@ -126,6 +126,20 @@ fn kata_dirs(root: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// One kata directory, loaded (the first problem found otherwise).
+pub(crate) fn load_dir(dir: &Path) -> Result<Kata, KataProblem> {
+    let origin = dir.display().to_string();
+    let origin = origin.trim_end_matches('/');
+    load_one(origin, &|name: &str| {
+        std::fs::read_to_string(dir.join(name)).ok()
+    })
+}
+
+/// `root/<topic>/<slug>/` directories that hold a `kata.toml`, for `kata check`.
+pub(crate) fn kata_dirs_under(root: &Path) -> Vec<PathBuf> {
+    kata_dirs(root)
+}
+
 fn load_one(origin: &str, read: &dyn Fn(&str) -> Option<String>) -> Result<Kata, KataProblem> {
     let problem = |file: &str, message: String| KataProblem {
         location: format!("{origin}/{file}"),

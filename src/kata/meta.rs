@@ -48,6 +48,10 @@ pub(crate) struct KataMeta {
     pub(crate) hints: Vec<String>,
     #[serde(default)]
     pub(crate) tags: Vec<String>,
+    /// Points of named tests when grading (`[test_points]`, test name →
+    /// points); the rest of `points` is spread evenly over the other tests.
+    #[serde(default)]
+    pub(crate) test_points: std::collections::BTreeMap<String, f64>,
 }
 
 fn default_points() -> u32 {

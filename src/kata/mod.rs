@@ -1,13 +1,17 @@
-//! Katas for learners: `kata list`, `run`, `hint`, `solution`, `reset`
-//! (and `session`, in [`session`]; `watch`, in [`watch`]).
+//! Katas for learners (`kata list`, `run`, `hint`, `solution`, `reset`,
+//! `session` in [`session`] and `watch` in [`watch`]) and instructors
+//! (`kata new`, `check`, `grade`).
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
 //! its tests run in a forked worker child exactly like a guide's blocks.
 
 pub(crate) mod catalog;
+pub(crate) mod check;
 pub(crate) mod feedback;
+pub(crate) mod grade;
 pub(crate) mod meta;
+pub(crate) mod new;
 pub(crate) mod runner;
 pub(crate) mod session;
 pub(crate) mod voice;

@@ -23,6 +23,8 @@ const LOAD_LIMIT: Duration = Duration::from_secs(10);
 pub(crate) enum TestSet {
     /// What the learner sees.
     Public,
+    /// Public and hidden tests (`kata check`, `kata grade`).
+    All,
 }
 
 /// The verdict of one test.
@@ -55,6 +57,8 @@ pub(crate) struct TestResult {
     pub(crate) doc: Option<String>,
     pub(crate) stdout: Captured,
     pub(crate) stderr: Captured,
+    /// Wall-clock time of the test, as the zygote measured it.
+    pub(crate) duration_ms: f64,
 }
 
 /// Everything a run produced.
@@ -82,21 +86,28 @@ struct PlannedTest {
     hidden: bool,
 }
 
-/// Runs the tests of `kata` against the Python file `code_path`. Setting
-/// `cancel` (from another thread) kills the worker and ends the run early;
-/// the result of a cancelled run means nothing and is for the caller to drop.
-pub(crate) fn run_tests(
+/// One run prepared for the pool: the job and the tests it reports.
+pub(crate) struct PlannedRun {
+    job: SessionJob,
+    tests: Vec<PlannedTest>,
+    time_limit: Duration,
+}
+
+/// Prepares a run of the tests of `kata` against the Python file
+/// `code_path` (`display` is how tracebacks name it).
+pub(crate) fn plan_run(
     kata: &Kata,
     code_path: &Path,
     display: &str,
     tests: TestSet,
     limits: &Limits,
-    cancel: Option<Arc<AtomicBool>>,
-) -> Result<KataRun> {
+) -> Result<PlannedRun> {
     let code = std::fs::read_to_string(code_path)
         .with_context(|| format!("reading `{}`", code_path.display()))?;
-    let TestSet::Public = tests;
-    let sources = [("test_public.py", kata.test_public.as_str(), false)];
+    let mut sources = vec![("test_public.py", kata.test_public.as_str(), false)];
+    if let (TestSet::All, Some(hidden)) = (tests, kata.test_hidden.as_deref()) {
+        sources.push(("test_hidden.py", hidden, true));
+    }
     let planned: Vec<PlannedTest> = sources
         .iter()
         .flat_map(|(file, source, hidden)| {
@@ -155,22 +166,85 @@ pub(crate) fn run_tests(
         blocks,
         limits: limits.clone(),
     };
+    Ok(PlannedRun {
+        job,
+        tests: planned,
+        time_limit: kata.meta.time_limit,
+    })
+}
+
+/// Runs the tests of `kata` against the Python file `code_path`. Setting
+/// `cancel` (from another thread) kills the worker and ends the run early;
+/// the result of a cancelled run means nothing and is for the caller to drop.
+pub(crate) fn run_tests(
+    kata: &Kata,
+    code_path: &Path,
+    display: &str,
+    tests: TestSet,
+    limits: &Limits,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Result<KataRun> {
+    let planned = plan_run(kata, code_path, display, tests, limits)?;
+    let mut result = None;
+    run_pooled(vec![planned], 1, true, cancel, |_, run| result = Some(run))?;
+    result.context("the run produced no result")
+}
+
+/// Runs `planned` on `workers` zygotes (each run in its own forked child)
+/// and calls `on_done(position, run)` on this thread as each run finishes.
+/// `lean` starts the zygotes without their warm-up (for one or two runs).
+pub(crate) fn run_many(
+    planned: Vec<PlannedRun>,
+    workers: usize,
+    lean: bool,
+    on_done: impl FnMut(usize, KataRun),
+) -> Result<()> {
+    run_pooled(planned, workers, lean, None, on_done)
+}
+
+/// [`run_many`], stopped early when `cancel` is set.
+fn run_pooled(
+    planned: Vec<PlannedRun>,
+    workers: usize,
+    lean: bool,
+    cancel: Option<Arc<AtomicBool>>,
+    mut on_done: impl FnMut(usize, KataRun),
+) -> Result<()> {
     let scratch = crate::scratch::create()?;
     let options = PoolOptions {
-        workers: 1,
+        workers,
         scratch_root: scratch.path().to_path_buf(),
-        lean: true,
+        lean,
         env: Vec::new(),
         cancel,
     };
-    let mut runs: Vec<Option<BlockRun>> = vec![None; planned.len() + 1];
+    let mut jobs = Vec::with_capacity(planned.len());
+    let mut slots: Vec<(Vec<PlannedTest>, Duration, Vec<Option<BlockRun>>)> =
+        Vec::with_capacity(planned.len());
+    for (position, run) in planned.into_iter().enumerate() {
+        let mut job = run.job;
+        job.id = position as u64;
+        slots.push((run.tests, run.time_limit, vec![None; job.blocks.len()]));
+        jobs.push(job);
+    }
     crate::worker::sys::become_subreaper();
     crate::signals::install();
-    run_pool(vec![job], &options, |event| {
-        if let PoolEvent::Block { index, run, .. } = event
-            && let Some(slot) = runs.get_mut(index)
-        {
-            *slot = Some(*run);
+    run_pool(jobs, &options, |event| {
+        match event {
+            PoolEvent::Block { job, index, run } => {
+                if let Some(slot) = slots
+                    .get_mut(job as usize)
+                    .and_then(|(_, _, runs)| runs.get_mut(index))
+                {
+                    *slot = Some(*run);
+                }
+            }
+            PoolEvent::JobDone { job } => {
+                if let Some((tests, limit, runs)) = slots.get_mut(job as usize) {
+                    let run = collect(tests, *limit, std::mem::take(runs));
+                    on_done(job as usize, run);
+                }
+            }
         }
         std::ops::ControlFlow::Continue(())
     })?;
@@ -179,25 +253,22 @@ pub(crate) fn run_tests(
     if let Some(signal) = crate::signals::received() {
         anyhow::bail!("interrupted by {}", crate::signals::name(signal));
     }
+    Ok(())
+}
 
+/// One result per planned test from the blocks' runs (block 0 is the load).
+fn collect(planned: &[PlannedTest], limit: Duration, runs: Vec<Option<BlockRun>>) -> KataRun {
     let mut results = runs.into_iter();
     let load = results.next().flatten();
     let load_error = load.and_then(|run| {
-        let result = to_result("import", "solution", 0, false, run, kata.meta.time_limit);
+        let result = to_result("import", "solution", 0, false, run, limit);
         (result.status != TestStatus::Pass).then_some(result)
     });
     let tests = planned
         .iter()
-        .zip(results)
+        .zip(results.chain(std::iter::repeat(None)))
         .map(|(test, run)| match run {
-            Some(run) => to_result(
-                &test.name,
-                test.file,
-                test.line,
-                test.hidden,
-                run,
-                kata.meta.time_limit,
-            ),
+            Some(run) => to_result(&test.name, test.file, test.line, test.hidden, run, limit),
             None => TestResult {
                 name: test.name.clone(),
                 file: test.file,
@@ -210,10 +281,11 @@ pub(crate) fn run_tests(
                 doc: None,
                 stdout: Captured::default(),
                 stderr: Captured::default(),
+                duration_ms: 0.0,
             },
         })
         .collect();
-    Ok(KataRun { load_error, tests })
+    KataRun { load_error, tests }
 }
 
 fn to_result(
@@ -238,6 +310,7 @@ fn to_result(
         doc: None,
         stdout: run.stdout,
         stderr,
+        duration_ms: run.duration_ms,
     };
     match run.end {
         BlockEnd::Timeout { limit_ms } => {

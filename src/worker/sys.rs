@@ -363,3 +363,12 @@ pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
     let ret = unsafe { libc::kill(pid, 0) };
     ret == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
+
+/// Makes this process non-dumpable: other processes of the same user (a
+/// graded submission's) can no longer open its descriptors or memory
+/// through `/proc/<pid>/`, nor ptrace it. Inherited by forked children.
+pub(crate) fn forbid_inspection() {
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}

@@ -9,8 +9,11 @@
 
 mod comforts;
 mod config;
+mod content;
+mod grading;
 mod harness;
 mod inputs;
+mod instructor;
 mod isolation;
 mod kata_run;
 mod kata_session;

@@ -11,7 +11,7 @@ class Plain:
 
 def test_memory_is_clearly_lower_than_dict_instances():
     Span = make_record("Span", start=int, end=int, label=str)
-    n = 100_000
+    n = 20_000
     _, lean = kata.peak_memory(lambda: [Span(i, i + 1, "x") for i in range(n)])
     _, plain = kata.peak_memory(lambda: [Plain(i, i + 1, "x") for i in range(n)])
     assert lean < 0.85 * plain
