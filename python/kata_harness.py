@@ -811,9 +811,11 @@ class _Session:
         code_text = block["code"]
         code_line = block.get("code_line") or 1
         filename = self.filename
-        setup_file = block.get("setup_file")
-        if setup_file:
-            filename = _clean_str(setup_file)
+        # The configuration's setup, or a learner's file standing in for a
+        # guide's example: its own name and lines in tracebacks.
+        own_file = block.get("setup_file") or block.get("filename")
+        if own_file:
+            filename = _clean_str(own_file)
             self.add_source(filename, code_text, code_line)
         t0 = _perf_counter()
         try:

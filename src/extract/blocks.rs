@@ -89,6 +89,7 @@ struct Builder<'a> {
 #[derive(Default)]
 struct Pending {
     skip: Option<String>,
+    hints: Vec<String>,
     requires: Vec<Requirement>,
     xfail: bool,
     stage: Option<Stage>,
@@ -200,6 +201,18 @@ impl Builder<'_> {
             }
             Some(Convention::SkipEnd) => self.skip_region = None,
             Some(Convention::Unsupported(message)) => self.warn(line, &message),
+            Some(Convention::HintNext(hint)) => self.next.hints.push(hint),
+            Some(Convention::ExerciseTests(name, code)) => {
+                let code_line = code
+                    .ranges
+                    .first()
+                    .map_or(line + 1, |range| self.lines.line_of(range.start));
+                let directives = Directives {
+                    exercise_tests: Some(name),
+                    ..Directives::default()
+                };
+                self.push(line, code_line, code, Language::Python, directives, true);
+            }
             Some(Convention::Hidden(code)) => {
                 let code_line = code
                     .ranges
@@ -242,6 +255,7 @@ impl Builder<'_> {
                 .push(Requirement::Condition(condition.clone()));
         }
         directives.requires.extend(next.requires);
+        directives.hints.extend(next.hints);
         directives.xfail |= next.xfail;
         if let Some(stage) = next.stage {
             directives.stage = stage;

@@ -39,6 +39,10 @@ pub(super) enum Convention {
     Nothing,
     /// Code that runs but is not shown.
     Hidden(Lines),
+    /// Hidden checks of the exercise with this name (kata's own convention).
+    ExerciseTests(String, Lines),
+    /// A hint for the next Python block when it is an exercise.
+    HintNext(String),
     /// A comment in a known convention that kata cannot honour.
     Unsupported(String),
 }
@@ -62,8 +66,24 @@ pub(super) fn convention(inner: &Mapped, source: &str) -> Option<Convention> {
     if let Some(rest) = dashless.strip_prefix("pytest.mark.") {
         return Some(pytest_mark(rest.trim_end_matches(['-', ' ', '\t'])));
     }
+    if let Some(hint) = text.strip_prefix("hint:") {
+        return Some(Convention::HintNext(hint.trim().to_owned()));
+    }
     let header_end = inner.text.find('\n').unwrap_or(inner.text.len());
     let header = inner.text.get(..header_end).unwrap_or("").trim();
+    if let Some(name) = header.strip_prefix("exercise-tests:") {
+        let name = name.trim();
+        if !directives::is_slug(name) {
+            return Some(unsupported(
+                header,
+                ": expected `exercise-tests: NAME` with the exercise's name",
+            ));
+        }
+        return Some(Convention::ExerciseTests(
+            name.to_owned(),
+            hidden_code(inner, header_end, source),
+        ));
+    }
     let language = header.strip_prefix("invisible-code-block:")?.trim();
     match directives::language(language) {
         Some((Language::Python, _)) => {

@@ -78,6 +78,7 @@ impl Info {
             // shares the previous block's names, as every block does here.
             "notest" => self.directives.skip = Some("notest".to_owned()),
             "continuation" => {}
+            "exercise" => self.directives.exercise = Some(String::new()),
             // MyST `{doctest}` takes a group name as its argument.
             _ if language == Language::MystDoctest => {}
             _ => self
@@ -99,6 +100,13 @@ impl Info {
             },
             "session" => self.session(value, token),
             "requires" => self.requires(value, token),
+            "exercise" if is_exercise_name(value) => {
+                self.directives.exercise = Some(value.to_owned());
+            }
+            "exercise" => self.invalid(
+                token,
+                "expected `exercise=NAME` or `exercise=TOPIC/NAME`, in lowercase letters, digits and dashes",
+            ),
             _ => {}
         }
     }
@@ -208,6 +216,22 @@ fn tokens(text: &str) -> Vec<&str> {
         tokens.extend(text.get(start..));
     }
     tokens
+}
+
+/// `deep-flatten` or `generators/deep-flatten`.
+fn is_exercise_name(text: &str) -> bool {
+    match text.split_once('/') {
+        Some((topic, name)) => is_slug(topic) && is_slug(name),
+        None => is_slug(text),
+    }
+}
+
+/// `deep-flatten`: lowercase letters, digits and dashes.
+pub(super) fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]

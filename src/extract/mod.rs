@@ -145,6 +145,15 @@ pub(crate) struct Directives {
     /// `clear-names`) come before the block: blocks of different
     /// generations never share a namespace.
     pub(crate) generation: usize,
+    /// `exercise` / `exercise=SLUG`: the block is also served as a kata
+    /// (the name is empty when not given).
+    pub(crate) exercise: Option<String>,
+    /// Hidden checks of an exercise (`<!-- exercise-tests: SLUG ... -->`):
+    /// they run in `verify` like any hidden code, and are tests when the
+    /// exercise is served.
+    pub(crate) exercise_tests: Option<String>,
+    /// `<!-- hint: ... -->` comments before the block, in order.
+    pub(crate) hints: Vec<String>,
 }
 
 /// When a block runs within its namespace.

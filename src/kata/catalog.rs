@@ -26,6 +26,9 @@ pub(crate) struct Kata {
     pub(crate) solution: String,
     pub(crate) test_public: String,
     pub(crate) test_hidden: Option<String>,
+    /// Set when the kata is an example of a guide (`exercise` directive):
+    /// its tests are the guide's own checks.
+    pub(crate) guide: Option<super::guide::GuideExercise>,
 }
 
 /// A kata that could not be loaded.
@@ -173,6 +176,7 @@ fn load_one(origin: &str, read: &dyn Fn(&str) -> Option<String>) -> Result<Kata,
         solution: required("solution.py")?,
         test_public: required("test_public.py")?,
         test_hidden: read("test_hidden.py"),
+        guide: None,
         meta,
     })
 }

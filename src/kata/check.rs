@@ -101,7 +101,30 @@ struct Checked {
 
 /// `kata check`.
 pub(crate) fn run(config: &CheckConfig) -> Result<ExitStatus> {
-    let dirs = find_katas(&config.paths)?;
+    let (guides, kata_paths): (Vec<PathBuf>, Vec<PathBuf>) = config
+        .paths
+        .iter()
+        .cloned()
+        .partition(|path| super::guide::is_guide_path(path));
+    let mut guides_broken = 0;
+    if !guides.is_empty() {
+        let mut out = anstream::AutoStream::new(std::io::stdout(), config.color);
+        let (ok, broken) = super::guide::check(&guides, &config.limits, &mut out)?;
+        writeln!(
+            out,
+            "\n{} guide exercises checked: {ok} ok, {broken} broken.",
+            ok + broken
+        )?;
+        guides_broken = broken;
+        if kata_paths.is_empty() {
+            return Ok(if broken == 0 {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            });
+        }
+    }
+    let dirs = find_katas(&kata_paths)?;
     let mut checked: Vec<Checked> = dirs.par_iter().map(|dir| static_checks(dir)).collect();
     run_katas(&mut checked, config)?;
     check_readmes(&mut checked, config)?;
@@ -150,7 +173,7 @@ pub(crate) fn run(config: &CheckConfig) -> Result<ExitStatus> {
         "\n{total} {noun} checked: {} ok, {broken} broken.",
         total - broken
     )?;
-    Ok(if broken == 0 {
+    Ok(if broken + guides_broken == 0 {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
@@ -394,7 +417,7 @@ fn judge_runs(
         if statuses.iter().any(|s| *s != statuses[0]) {
             let seen: Vec<String> = statuses.iter().map(|s| status_name(*s)).collect();
             problems.push(Problem::error(
-                test.file,
+                &test.file,
                 Some(test.line),
                 format!(
                     "{} is flaky: the solution's {DETERMINISM_RUNS} runs gave {} (a test must give the same result every time: seed random, do not depend on id(), time or ordering of sets)",
@@ -410,7 +433,7 @@ fn judge_runs(
             .find(|t| t.status != TestStatus::Pass)
         {
             problems.push(Problem::error(
-                test.file,
+                &test.file,
                 Some(test.line),
                 format!(
                     "the solution fails {}: {}",
@@ -428,7 +451,7 @@ fn judge_runs(
         let half = limit.as_secs_f64() * 1000.0 / 2.0;
         if slowest > half {
             problems.push(Problem::error(
-                test.file,
+                &test.file,
                 Some(test.line),
                 format!(
                     "the solution takes {slowest:.0} ms on {}, more than half the time limit ({}): raise `time_limit` or make the test lighter",

@@ -306,6 +306,9 @@ pub(crate) fn exercism(kata: &Kata, file_display: &str, run: &KataRun) -> Exerci
 
 /// The source of a test function: its `def` line and the indented body.
 fn test_code(kata: &Kata, test: &TestResult) -> String {
+    if let Some(code) = &test.code {
+        return code.trim_end().to_owned();
+    }
     let source = if test.hidden {
         return String::new();
     } else {

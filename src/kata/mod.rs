@@ -10,10 +10,12 @@ pub(crate) mod catalog;
 pub(crate) mod check;
 pub(crate) mod feedback;
 pub(crate) mod grade;
+pub(crate) mod guide;
 pub(crate) mod meta;
 pub(crate) mod new;
 pub(crate) mod runner;
 pub(crate) mod session;
+pub(crate) mod stub;
 pub(crate) mod voice;
 pub(crate) mod watch;
 pub(crate) mod workspace;
@@ -47,6 +49,8 @@ pub(crate) struct KataConfig {
 /// The loaded catalogue and workspace a command works on.
 pub(crate) struct Practice {
     pub(crate) katas: Vec<Kata>,
+    /// Where the katas came from, for messages.
+    pub(crate) source: String,
     pub(crate) workspace: Workspace,
     /// Standard output, or in `kata watch` a writer fit for a raw-mode
     /// terminal; colours already decided from the real standard output.
@@ -57,7 +61,40 @@ pub(crate) struct Practice {
 impl Practice {
     pub(crate) fn open(config: &KataConfig) -> Result<Practice> {
         let source = Source::choose(config.katas.clone());
-        let (katas, problems) = catalog::load(&source);
+        let (mut katas, mut problems) = catalog::load(&source);
+        let workspace = Workspace::open_or_create(config.workspace.clone())?;
+        // Exercises of the guides (`./content` or the built-in ones, unless
+        // `--katas` names another set), and of guides the learner named
+        // before; hand-written katas win a name clash.
+        let mut guide_sources = Vec::new();
+        if config.katas.is_none() {
+            guide_sources.push(guide::GuideSource::default_for_cwd());
+        }
+        guide_sources.extend(
+            workspace
+                .progress
+                .guides
+                .iter()
+                .map(|path| guide::GuideSource::File(PathBuf::from(path))),
+        );
+        for guides in &guide_sources {
+            let (found, wrong) = guide::load(guides);
+            for kata in found {
+                if !katas.iter().any(|k| k.id == kata.id) {
+                    katas.push(kata);
+                }
+            }
+            problems.extend(wrong);
+        }
+        // Each topic's hand-written katas first, then its guide exercises.
+        katas.sort_by(|a, b| {
+            (&a.meta.topic, a.guide.is_some(), a.meta.level, &a.slug).cmp(&(
+                &b.meta.topic,
+                b.guide.is_some(),
+                b.meta.level,
+                &b.slug,
+            ))
+        });
         for problem in &problems {
             let _ = writeln!(
                 anstream::AutoStream::new(std::io::stderr(), config.color),
@@ -66,16 +103,14 @@ impl Practice {
                 problem.message
             );
         }
-        if katas.is_empty() {
-            bail!("no katas found in {}", source.describe());
-        }
         let color = match config.color {
             anstream::ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()),
             chosen => chosen,
         };
         Ok(Practice {
             katas,
-            workspace: Workspace::open_or_create(config.workspace.clone())?,
+            source: source.describe(),
+            workspace,
             out: anstream::AutoStream::new(Box::new(std::io::stdout()), color),
             config: config.clone(),
         })
@@ -95,6 +130,40 @@ impl Practice {
         })
     }
 
+    /// `kata run GUIDE.md`: adds the guide's exercises to the catalogue (and
+    /// remembers the guide for later commands); returns the id of the first
+    /// one not solved yet. `None` when `target` is not a file.
+    pub(crate) fn serve_guide(&mut self, target: &str) -> Result<Option<String>> {
+        let path = PathBuf::from(target);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let (found, problems) = guide::load(&guide::GuideSource::File(path.clone()));
+        if let Some(problem) = problems.first() {
+            bail!("{}: {}", problem.location, problem.message);
+        }
+        if found.is_empty() {
+            bail!(
+                "`{target}` has no exercise\n\nhint: mark a Python example of the guide with ```` ```python exercise ````"
+            );
+        }
+        let absolute = std::path::absolute(&path).unwrap_or(path);
+        let remembered = absolute.display().to_string();
+        if !self.workspace.progress.guides.contains(&remembered) {
+            self.workspace.progress.guides.push(remembered);
+        }
+        let ids: Vec<String> = found.iter().map(|k| k.id.clone()).collect();
+        for kata in found {
+            self.katas.retain(|k| k.id != kata.id);
+            self.katas.push(kata);
+        }
+        let first = ids
+            .iter()
+            .find(|id| self.find(id).is_some_and(|k| !self.workspace.is_solved(k)))
+            .unwrap_or(&ids[0]);
+        Ok(Some(first.clone()))
+    }
+
     /// A kata by `topic/slug` or `slug`.
     pub(crate) fn find(&self, name: &str) -> Option<&Kata> {
         self.katas
@@ -106,6 +175,9 @@ impl Practice {
     /// What `kata run X` means: a kata, or the first unsolved kata of a
     /// topic; with nothing named, the current kata or the first unsolved one.
     pub(crate) fn resolve(&self, target: Option<&str>) -> Result<&Kata> {
+        if self.katas.is_empty() {
+            bail!("no katas found in {}", self.source);
+        }
         let unsolved = |k: &&Kata| !self.workspace.is_solved(k);
         match target {
             Some(name) => {
@@ -162,6 +234,9 @@ impl Practice {
 /// `kata list [TOPIC]`.
 pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
+    if cx.katas.is_empty() {
+        bail!("no katas found in {}", cx.source);
+    }
     write_list(&mut cx, topic)?;
     Ok(ExitStatus::Success)
 }
@@ -208,7 +283,12 @@ pub(crate) fn write_list(cx: &mut Practice, topic: Option<&str>) -> Result<()> {
             kata.meta.level.name(),
             status
         )?;
-        writeln!(cx.out, "  {DIM}  {}{DIM:#}", kata.meta.title)?;
+        let origin = kata
+            .guide
+            .as_ref()
+            .map(|g| format!(" (exercise from {}:{})", g.display, g.line))
+            .unwrap_or_default();
+        writeln!(cx.out, "  {DIM}  {}{origin}{DIM:#}", kata.meta.title)?;
         shown += 1;
     }
     if shown == 0 {
@@ -241,7 +321,10 @@ pub(crate) fn run(
     format: RunFormat,
 ) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
-    let kata = cx.resolve(target)?.clone();
+    let guide_target = target
+        .and_then(|t| cx.serve_guide(t).transpose())
+        .transpose()?;
+    let kata = cx.resolve(guide_target.as_deref().or(target))?.clone();
     let created = cx.workspace.ensure_learner_file(&kata)?;
     if format == RunFormat::Human {
         write_intro(&mut cx, &kata, created)?;
@@ -315,16 +398,25 @@ pub(crate) fn run_render_record(
 ) -> Result<KataRun> {
     let display = cx.display(kata);
     let path = cx.workspace.learner_file(kata);
-    let result = runner::run_tests(
-        kata,
-        &path,
-        &display,
-        TestSet::Public,
-        &cx.config.limits,
-        None,
-    )?;
+    let result = run_learner_file(kata, &path, &display, &cx.config.limits, None)?;
     render_record(cx, kata, &result, format)?;
     Ok(result)
+}
+
+/// Runs the learner's file `path` against the public tests of `kata` (or,
+/// for a guide's exercise, the guide's own checks). Setting `cancel` from
+/// another thread stops the run early (its result is then meaningless).
+pub(crate) fn run_learner_file(
+    kata: &Kata,
+    path: &std::path::Path,
+    display: &str,
+    limits: &Limits,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Result<KataRun> {
+    match &kata.guide {
+        Some(exercise) => guide::run_tests(kata, exercise, path, display, limits, cancel),
+        None => runner::run_tests(kata, path, display, TestSet::Public, limits, cancel),
+    }
 }
 
 /// The second half of [`run_render_record`], for a run made elsewhere

@@ -44,8 +44,8 @@ pub(crate) enum TestStatus {
 #[derive(Debug, Clone)]
 pub(crate) struct TestResult {
     pub(crate) name: String,
-    /// `test_public.py` or `test_hidden.py`.
-    pub(crate) file: &'static str,
+    /// `test_public.py` or `test_hidden.py`, or the guide of an exercise.
+    pub(crate) file: String,
     /// Line of the `def` in its file.
     pub(crate) line: usize,
     pub(crate) hidden: bool,
@@ -57,6 +57,9 @@ pub(crate) struct TestResult {
     pub(crate) doc: Option<String>,
     pub(crate) stdout: Captured,
     pub(crate) stderr: Captured,
+    /// The test's own code when it is not a function of a test file (a
+    /// guide exercise's checks), for reports.
+    pub(crate) code: Option<String>,
     /// Wall-clock time of the test, as the zygote measured it.
     pub(crate) duration_ms: f64,
 }
@@ -143,6 +146,7 @@ pub(crate) fn plan_run(
         timeout_ms: LOAD_LIMIT.as_millis() as u64,
         replay: true,
         setup_file: None,
+        filename: None,
     }];
     for (position, test) in planned.iter().enumerate() {
         blocks.push(JobBlock {
@@ -156,6 +160,7 @@ pub(crate) fn plan_run(
             timeout_ms: kata.meta.time_limit.as_millis() as u64,
             replay: false,
             setup_file: None,
+            filename: None,
         });
     }
     let job = SessionJob {
@@ -271,7 +276,7 @@ fn collect(planned: &[PlannedTest], limit: Duration, runs: Vec<Option<BlockRun>>
             Some(run) => to_result(&test.name, test.file, test.line, test.hidden, run, limit),
             None => TestResult {
                 name: test.name.clone(),
-                file: test.file,
+                file: test.file.to_owned(),
                 line: test.line,
                 hidden: test.hidden,
                 status: TestStatus::Crash,
@@ -281,6 +286,7 @@ fn collect(planned: &[PlannedTest], limit: Duration, runs: Vec<Option<BlockRun>>
                 doc: None,
                 stdout: Captured::default(),
                 stderr: Captured::default(),
+                code: None,
                 duration_ms: 0.0,
             },
         })
@@ -288,9 +294,9 @@ fn collect(planned: &[PlannedTest], limit: Duration, runs: Vec<Option<BlockRun>>
     KataRun { load_error, tests }
 }
 
-fn to_result(
+pub(crate) fn to_result(
     name: &str,
-    file: &'static str,
+    file: &str,
     line: usize,
     hidden: bool,
     run: BlockRun,
@@ -300,7 +306,7 @@ fn to_result(
     stderr.text = crate::verify::verdict::without_harness_frames(&stderr.text);
     let mut result = TestResult {
         name: name.to_owned(),
-        file,
+        file: file.to_owned(),
         line,
         hidden,
         status: TestStatus::Pass,
@@ -310,6 +316,7 @@ fn to_result(
         doc: None,
         stdout: run.stdout,
         stderr,
+        code: None,
         duration_ms: run.duration_ms,
     };
     match run.end {

@@ -13,10 +13,10 @@
 //! input thread ───Key─────────┼──▶ loop (main thread): debounce, keys, render, record progress
 //! run thread ─────RunDone─────┘         │ spawns one run thread at a time
 //!                                       ▼
-//!                   runner::run_tests → run_pool (worker process group)
+//!             run_learner_file → run_pool (worker process group)
 //! ```
 //!
-//! A run goes through [`runner::run_tests`] on its own thread, with a cancel
+//! A run goes through [`run_learner_file`] (as in `kata run`) on its own thread, with a cancel
 //! flag that the pool's dispatcher checks every 20 ms while it waits on its
 //! worker: setting it kills the worker's process group (and with it the
 //! forked child running the learner's code). A save during a run sets the
@@ -51,10 +51,10 @@ use anyhow::{Context, Result};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::catalog::Kata;
-use super::runner::{self, KataRun, TestSet};
+use super::runner::KataRun;
 use super::{
-    BOLD, DIM, GREEN, KataConfig, Practice, RunFormat, YELLOW, render_record, write_intro,
-    write_list, write_next_hint,
+    BOLD, DIM, GREEN, KataConfig, Practice, RunFormat, YELLOW, render_record, run_learner_file,
+    write_intro, write_list, write_next_hint,
 };
 use crate::exit_code::ExitStatus;
 use crate::file_events::{self, Change, DEBOUNCE};
@@ -137,7 +137,15 @@ fn stamp(path: &Path) -> Option<Stamp> {
 /// signal, e.g. 143 for SIGTERM).
 pub(crate) fn watch(config: &KataConfig, target: Option<&str>) -> Result<ExitStatus> {
     let mut cx = Practice::open(config)?;
-    let kata = cx.resolve(target)?.clone();
+    // `kata watch GUIDE.md`, as `kata run GUIDE.md`: the guide's exercises.
+    let guide_target = target
+        .and_then(|t| cx.serve_guide(t).transpose())
+        .transpose()?;
+    if guide_target.is_some() {
+        // Remembered now: each run reloads the progress before recording.
+        cx.workspace.save()?;
+    }
+    let kata = cx.resolve(guide_target.as_deref().or(target))?.clone();
     let keys_from_terminal = std::io::stdin().is_terminal();
     let stdout_is_terminal = std::io::stdout().is_terminal();
     let (sender, events) = mpsc::channel();
@@ -458,8 +466,7 @@ impl Session {
         let thread = std::thread::Builder::new()
             .name("kata-run".into())
             .spawn(move || {
-                let result =
-                    runner::run_tests(&kata, &path, &display, TestSet::Public, &limits, Some(flag));
+                let result = run_learner_file(&kata, &path, &display, &limits, Some(flag));
                 let result = Box::new(result);
                 let _ = sender.send(WatchEvent::RunDone { generation, result });
             })

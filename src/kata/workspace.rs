@@ -33,6 +33,9 @@ pub(crate) struct Progress {
     pub(crate) current: Option<String>,
     #[serde(default)]
     pub(crate) katas: BTreeMap<String, KataProgress>,
+    /// Guides named to `kata run` whose exercises stay in the catalogue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) guides: Vec<String>,
     /// `kata session` score sheets, oldest first. (Files written before
     /// sessions existed hold an empty list, so the version stays 1.)
     #[serde(default)]

@@ -5,7 +5,7 @@ mod compare;
 mod files;
 mod filter;
 pub(crate) mod list;
-mod sessions;
+pub(crate) mod sessions;
 mod shard;
 pub(crate) mod verdict;
 pub(crate) mod watch;

@@ -92,6 +92,7 @@ pub(crate) fn setup_block(setup: &Setup, timeout: Duration) -> JobBlock {
         timeout_ms: timeout.as_millis() as u64,
         replay: true,
         setup_file: Some(setup.filename.clone()),
+        filename: None,
     }
 }
 
@@ -156,6 +157,7 @@ pub(crate) fn job_block(
             .as_millis() as u64,
         replay: true,
         setup_file: None,
+        filename: None,
     }
 }
 

@@ -41,6 +41,11 @@ pub(crate) struct JobBlock {
     /// finish cleanly, the session's other blocks are not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) setup_file: Option<String>,
+    /// The file the block's code comes from when it is not the session's
+    /// (a learner's file standing in for a guide's example): tracebacks
+    /// name it, with the code's own lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) filename: Option<String>,
     /// Whether to run it again when the session resumes after a later
     /// block dies (setup must be replayed; a kata's other tests need not).
     #[serde(default = "replayed_by_default")]

@@ -10,6 +10,7 @@
 mod comforts;
 mod config;
 mod content;
+mod exercises;
 mod grading;
 mod harness;
 mod inputs;
