@@ -61,6 +61,15 @@ enum Command {
         #[command(flatten)]
         katas: KataArgs,
     },
+    /// Run your file for a kata on every save until it passes, then move on to
+    /// the next kata of its topic. Keys: n next, h hint, l list, r run, q quit.
+    Watch {
+        /// A kata (`generators/flatten` or `flatten`) or a topic (`generators`);
+        /// default: the current kata.
+        target: Option<String>,
+        #[command(flatten)]
+        katas: KataArgs,
+    },
     /// Show the next hint for a kata (one more each time).
     Hint {
         /// A kata; default: the current one.
@@ -407,6 +416,9 @@ impl Cli {
                     RunFormat::Json => crate::kata::RunFormat::Json,
                 };
                 crate::kata::run(&kata_config(katas, self.color), target.as_deref(), format)
+            }
+            Some(Command::Watch { target, katas }) => {
+                crate::kata::watch::watch(&kata_config(katas, self.color), target.as_deref())
             }
             Some(Command::Hint { target, katas }) => {
                 crate::kata::hint(&kata_config(katas, self.color), target.as_deref())

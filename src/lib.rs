@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod exit_code;
 mod extract;
+mod file_events;
 mod kata;
 mod python;
 mod report;

@@ -12,6 +12,8 @@
 //! apart.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -324,6 +326,7 @@ pub(crate) fn run_tests(
     code_path: &Path,
     display: &str,
     limits: &Limits,
+    cancel: Option<Arc<AtomicBool>>,
 ) -> Result<KataRun> {
     let code = std::fs::read_to_string(code_path)
         .with_context(|| format!("reading `{}`", code_path.display()))?;
@@ -368,6 +371,7 @@ pub(crate) fn run_tests(
         scratch_root: scratch.path().to_path_buf(),
         lean: true,
         env: Vec::new(),
+        cancel,
     };
     let mut runs: Vec<Option<BlockRun>> = vec![None; run.len()];
     crate::worker::sys::become_subreaper();
@@ -502,7 +506,7 @@ pub(crate) fn check(
             let location = format!("{}:{}", exercise.display, exercise.line);
             let mut problems = Vec::new();
             std::fs::write(&file, &kata.solution)?;
-            let answer = run_tests(kata, exercise, &file, &location, limits)?;
+            let answer = run_tests(kata, exercise, &file, &location, limits, None)?;
             if !answer.passed() {
                 let failing = answer
                     .load_error
@@ -514,7 +518,7 @@ pub(crate) fn check(
                 problems.push(format!("the guide's own code fails its checks: {failing}"));
             }
             std::fs::write(&file, &kata.starter)?;
-            let stub = run_tests(kata, exercise, &file, &location, limits)?;
+            let stub = run_tests(kata, exercise, &file, &location, limits, None)?;
             if stub.passed() {
                 problems.push(
                     "the stub passes every check: the checks do not test what the learner writes"

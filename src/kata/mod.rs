@@ -1,5 +1,6 @@
-//! Katas for learners (`kata list`, `run`, `hint`, `solution`, `reset`, and
-//! `session` in [`session`]) and instructors (`kata new`, `check`, `grade`).
+//! Katas for learners (`kata list`, `run`, `hint`, `solution`, `reset`,
+//! `session` in [`session`] and `watch` in [`watch`]) and instructors
+//! (`kata new`, `check`, `grade`).
 //!
 //! A kata is a directory (`katas/<topic>/<slug>/`, see `docs/katas.md`);
 //! the learner edits a copy of its starter in a practice workspace, and
@@ -16,6 +17,7 @@ pub(crate) mod runner;
 pub(crate) mod session;
 pub(crate) mod stub;
 pub(crate) mod voice;
+pub(crate) mod watch;
 pub(crate) mod workspace;
 
 use std::io::Write;
@@ -27,7 +29,7 @@ use anyhow::{Context, Result, bail};
 use crate::exit_code::ExitStatus;
 use crate::worker::protocol::Limits;
 use catalog::{Kata, Source};
-use runner::TestSet;
+use runner::{KataRun, TestSet};
 use workspace::{Workspace, now};
 
 const GREEN: Style = AnsiColor::Green.on_default().bold();
@@ -50,7 +52,9 @@ pub(crate) struct Practice {
     /// Where the katas came from, for messages.
     pub(crate) source: String,
     pub(crate) workspace: Workspace,
-    pub(crate) out: anstream::AutoStream<std::io::Stdout>,
+    /// Standard output, or in `kata watch` a writer fit for a raw-mode
+    /// terminal; colours already decided from the real standard output.
+    pub(crate) out: anstream::AutoStream<Box<dyn Write>>,
     pub(crate) config: KataConfig,
 }
 
@@ -99,12 +103,30 @@ impl Practice {
                 problem.message
             );
         }
+        let color = match config.color {
+            anstream::ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()),
+            chosen => chosen,
+        };
         Ok(Practice {
             katas,
             source: source.describe(),
             workspace,
-            out: anstream::AutoStream::new(std::io::stdout(), config.color),
+            out: anstream::AutoStream::new(Box::new(std::io::stdout()), color),
             config: config.clone(),
+        })
+    }
+
+    /// Reads the progress file again: a long-lived `kata watch` must not
+    /// overwrite what `kata hint` in another terminal recorded meanwhile.
+    pub(crate) fn reload_progress(&mut self) -> Result<()> {
+        self.workspace = Workspace::open_or_create(self.config.workspace.clone())?;
+        Ok(())
+    }
+
+    /// Where to go after `kata`: the first unsolved kata of its topic.
+    pub(crate) fn next_in_topic(&self, kata: &Kata) -> Option<&Kata> {
+        self.katas.iter().find(|k| {
+            k.meta.topic == kata.meta.topic && k.id != kata.id && !self.workspace.is_solved(k)
         })
     }
 
@@ -215,6 +237,12 @@ pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatu
     if cx.katas.is_empty() {
         bail!("no katas found in {}", cx.source);
     }
+    write_list(&mut cx, topic)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The katas (of `topic`, or all) with their status and progress.
+pub(crate) fn write_list(cx: &mut Practice, topic: Option<&str>) -> Result<()> {
     let mut shown = 0;
     let mut last_topic = String::new();
     let katas: Vec<Kata> = cx.katas.clone();
@@ -276,7 +304,7 @@ pub(crate) fn list(config: &KataConfig, topic: Option<&str>) -> Result<ExitStatu
         .filter(|k| cx.workspace.is_solved(k))
         .count();
     writeln!(cx.out, "\n{solved} of {} katas solved.", cx.katas.len())?;
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// How `kata run` reports.
@@ -310,13 +338,7 @@ pub(crate) fn run(
     let result = run_render_record(&mut cx, &kata, format)?;
     let solved_now = result.passed();
     if solved_now {
-        let next = cx
-            .katas
-            .iter()
-            .find(|k| {
-                k.meta.topic == kata.meta.topic && k.id != kata.id && !cx.workspace.is_solved(k)
-            })
-            .map(|k| k.id.clone());
+        let next = cx.next_in_topic(&kata).map(|k| k.id.clone());
         if format == RunFormat::Human {
             writeln!(
                 cx.out,
@@ -373,20 +395,43 @@ pub(crate) fn run_render_record(
     cx: &mut Practice,
     kata: &Kata,
     format: RunFormat,
-) -> Result<runner::KataRun> {
+) -> Result<KataRun> {
     let display = cx.display(kata);
     let path = cx.workspace.learner_file(kata);
-    let result = match &kata.guide {
-        Some(exercise) => guide::run_tests(kata, exercise, &path, &display, &cx.config.limits)?,
-        None => runner::run_tests(kata, &path, &display, TestSet::Public, &cx.config.limits)?,
-    };
+    let result = run_learner_file(kata, &path, &display, &cx.config.limits, None)?;
+    render_record(cx, kata, &result, format)?;
+    Ok(result)
+}
+
+/// Runs the learner's file `path` against the public tests of `kata` (or,
+/// for a guide's exercise, the guide's own checks). Setting `cancel` from
+/// another thread stops the run early (its result is then meaningless).
+pub(crate) fn run_learner_file(
+    kata: &Kata,
+    path: &std::path::Path,
+    display: &str,
+    limits: &Limits,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Result<KataRun> {
+    match &kata.guide {
+        Some(exercise) => guide::run_tests(kata, exercise, path, display, limits, cancel),
+        None => runner::run_tests(kata, path, display, TestSet::Public, limits, cancel),
+    }
+}
+
+/// The second half of [`run_render_record`], for a run made elsewhere
+/// (`kata watch` runs on its own thread, to be able to cancel it).
+pub(crate) fn render_record(
+    cx: &mut Practice,
+    kata: &Kata,
+    result: &KataRun,
+    format: RunFormat,
+) -> Result<()> {
+    let display = cx.display(kata);
     match format {
-        RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, &result))?,
+        RunFormat::Human => write!(cx.out, "{}", feedback::render(kata, &display, result))?,
         RunFormat::Json => {
-            serde_json::to_writer_pretty(
-                &mut cx.out,
-                &feedback::exercism(kata, &display, &result),
-            )?;
+            serde_json::to_writer_pretty(&mut cx.out, &feedback::exercism(kata, &display, result))?;
             writeln!(cx.out)?;
         }
     }
@@ -402,7 +447,7 @@ pub(crate) fn run_render_record(
         entry.solved = false;
     }
     cx.workspace.progress.current = Some(kata.id.clone());
-    Ok(result)
+    Ok(())
 }
 
 /// A README made readable in a terminal: headings in bold, fenced code

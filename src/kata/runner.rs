@@ -2,6 +2,8 @@
 //! turns the events into one result per test.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -176,17 +178,20 @@ pub(crate) fn plan_run(
     })
 }
 
-/// Runs the tests of `kata` against the Python file `code_path`.
+/// Runs the tests of `kata` against the Python file `code_path`. Setting
+/// `cancel` (from another thread) kills the worker and ends the run early;
+/// the result of a cancelled run means nothing and is for the caller to drop.
 pub(crate) fn run_tests(
     kata: &Kata,
     code_path: &Path,
     display: &str,
     tests: TestSet,
     limits: &Limits,
+    cancel: Option<Arc<AtomicBool>>,
 ) -> Result<KataRun> {
     let planned = plan_run(kata, code_path, display, tests, limits)?;
     let mut result = None;
-    run_many(vec![planned], 1, true, |_, run| result = Some(run))?;
+    run_pooled(vec![planned], 1, true, cancel, |_, run| result = Some(run))?;
     result.context("the run produced no result")
 }
 
@@ -197,6 +202,17 @@ pub(crate) fn run_many(
     planned: Vec<PlannedRun>,
     workers: usize,
     lean: bool,
+    on_done: impl FnMut(usize, KataRun),
+) -> Result<()> {
+    run_pooled(planned, workers, lean, None, on_done)
+}
+
+/// [`run_many`], stopped early when `cancel` is set.
+fn run_pooled(
+    planned: Vec<PlannedRun>,
+    workers: usize,
+    lean: bool,
+    cancel: Option<Arc<AtomicBool>>,
     mut on_done: impl FnMut(usize, KataRun),
 ) -> Result<()> {
     let scratch = crate::scratch::create()?;
@@ -205,6 +221,7 @@ pub(crate) fn run_many(
         scratch_root: scratch.path().to_path_buf(),
         lean,
         env: Vec::new(),
+        cancel,
     };
     let mut jobs = Vec::with_capacity(planned.len());
     let mut slots: Vec<(Vec<PlannedTest>, Duration, Vec<Option<BlockRun>>)> =

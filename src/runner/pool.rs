@@ -7,9 +7,10 @@ use std::ops::ControlFlow;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -55,6 +56,10 @@ pub(crate) fn terminate_workers(grace: Duration) {
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 /// Slack added to a job's own limits before the worker itself is presumed stuck.
 const WORKER_SLACK: Duration = Duration::from_secs(30);
+/// How often a dispatcher waiting on its worker looks at [`PoolOptions::cancel`].
+const CANCEL_TICK: Duration = Duration::from_millis(20);
+/// The crash reason of the blocks a cancelled run did not finish.
+const CANCELLED: &str = "the run was cancelled";
 
 #[derive(Debug, Clone)]
 pub(crate) struct PoolOptions {
@@ -67,6 +72,20 @@ pub(crate) struct PoolOptions {
     /// Set in the workers' environment on top of [`ENV_ALLOW_LIST`] (the
     /// configuration's `pass_env` and `env`).
     pub(crate) env: Vec<(String, OsString)>,
+    /// Set from another thread to abandon the run: each dispatcher kills its
+    /// worker's process group (and so the forked child running user code)
+    /// within [`CANCEL_TICK`], reports the blocks not yet finished as crashes
+    /// with the reason [`CANCELLED`], and starts no further job. `kata watch`
+    /// uses it when the learner saves again during a run.
+    pub(crate) cancel: Option<Arc<AtomicBool>>,
+}
+
+impl PoolOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|cancel| cancel.load(Ordering::SeqCst))
+    }
 }
 
 /// What the pool reports to its caller.
@@ -143,7 +162,7 @@ fn dispatch(
 ) {
     let mut worker: Option<Worker> = None;
     loop {
-        if crate::signals::received().is_some() {
+        if options.cancelled() || crate::signals::received().is_some() {
             return;
         }
         let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
@@ -164,7 +183,7 @@ fn dispatch(
         let Some(current) = worker.as_mut() else {
             return;
         };
-        let healthy = current.run_job(&job, events);
+        let healthy = current.run_job(&job, options, events);
         if !healthy {
             worker = None;
         }
@@ -235,9 +254,13 @@ impl Worker {
             events,
             stderr_tail,
         };
-        match worker.events.recv_timeout(STARTUP_LIMIT) {
+        match next_event(&worker.events, STARTUP_LIMIT, options) {
             Ok(Ok(WorkerEvent::Ready { .. })) => Ok(worker),
             Ok(Ok(other)) => bail!("the worker sent {other:?} before it was ready"),
+            Err(Wait::Cancelled) => {
+                worker.kill();
+                bail!("{CANCELLED}")
+            }
             Ok(Err(_)) | Err(_) => {
                 worker.kill();
                 std::thread::sleep(Duration::from_millis(50));
@@ -263,7 +286,12 @@ impl Worker {
 
     /// Sends `job` and forwards its events. Returns false if the worker died
     /// or stopped answering (its unfinished blocks are reported as crashes).
-    fn run_job(&mut self, job: &SessionJob, events: &Sender<DispatcherMessage>) -> bool {
+    fn run_job(
+        &mut self,
+        job: &SessionJob,
+        options: &PoolOptions,
+        events: &Sender<DispatcherMessage>,
+    ) -> bool {
         let mut reported: HashSet<usize> = HashSet::new();
         let budget = job
             .blocks
@@ -281,7 +309,7 @@ impl Worker {
         let failure = match sent {
             Err(err) => format!("could not send the job to the worker ({err})"),
             Ok(()) => loop {
-                match self.events.recv_timeout(budget) {
+                match next_event(&self.events, budget, options) {
                     Ok(Ok(WorkerEvent::Block {
                         job: id,
                         index,
@@ -304,10 +332,9 @@ impl Worker {
                         break format!("the worker sent an unexpected event: {other:?}");
                     }
                     Ok(Err(err)) => break err,
-                    Err(RecvTimeoutError::Timeout) => {
-                        break "the worker stopped answering".to_owned();
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break "the worker died".to_owned(),
+                    Err(Wait::Timeout) => break "the worker stopped answering".to_owned(),
+                    Err(Wait::Disconnected) => break "the worker died".to_owned(),
+                    Err(Wait::Cancelled) => break CANCELLED.to_owned(),
                 }
             },
         };
@@ -318,7 +345,7 @@ impl Worker {
             return false;
         }
         let tail = self.stderr_text();
-        let reason = if tail.is_empty() {
+        let reason = if tail.is_empty() || failure == CANCELLED {
             failure
         } else {
             format!("{failure}: {tail}")
@@ -360,6 +387,37 @@ impl Drop for Worker {
     }
 }
 
+/// Why [`next_event`] returned without an event.
+enum Wait {
+    Timeout,
+    Disconnected,
+    Cancelled,
+}
+
+/// The worker's next event within `limit`; with a cancel flag, the wait is
+/// cut into [`CANCEL_TICK`]s so that a cancelled run stops promptly.
+fn next_event<T>(events: &Receiver<T>, limit: Duration, options: &PoolOptions) -> Result<T, Wait> {
+    let received = |wait| match events.recv_timeout(wait) {
+        Ok(event) => Ok(event),
+        Err(RecvTimeoutError::Timeout) => Err(Wait::Timeout),
+        Err(RecvTimeoutError::Disconnected) => Err(Wait::Disconnected),
+    };
+    if options.cancel.is_none() {
+        return received(limit);
+    }
+    let deadline = Instant::now() + limit;
+    loop {
+        if options.cancelled() {
+            return Err(Wait::Cancelled);
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match received(left.min(CANCEL_TICK)) {
+            Err(Wait::Timeout) if !left.is_zero() => {}
+            other => return other,
+        }
+    }
+}
+
 fn read_events(stdout: impl Read, sender: &Sender<Result<WorkerEvent, String>>) {
     for line in BufReader::new(stdout).lines() {
         let message = match line {
@@ -388,5 +446,56 @@ fn keep_tail(mut stderr: impl Read, tail: &Mutex<Vec<u8>>) {
             let excess = tail.len().saturating_sub(KEEP);
             tail.drain(..excess);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(cancel: Option<Arc<AtomicBool>>) -> PoolOptions {
+        PoolOptions {
+            workers: 1,
+            scratch_root: PathBuf::from("/nonexistent"),
+            lean: true,
+            env: Vec::new(),
+            cancel,
+        }
+    }
+
+    #[test]
+    fn a_cancelled_wait_ends_within_a_few_ticks() {
+        let (_sender, events) = mpsc::channel::<u32>();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = options(Some(Arc::clone(&cancel)));
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(60));
+            cancel.store(true, Ordering::SeqCst);
+        });
+        let started = Instant::now();
+        let waited = next_event(&events, Duration::from_secs(60), &options);
+        setter.join().unwrap();
+        assert!(matches!(waited, Err(Wait::Cancelled)));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn waits_with_a_cancel_flag_still_deliver_events_and_time_out() {
+        let (sender, events) = mpsc::channel::<u32>();
+        let options = options(Some(Arc::new(AtomicBool::new(false))));
+        sender.send(7).unwrap();
+        assert!(matches!(
+            next_event(&events, Duration::from_secs(1), &options),
+            Ok(7)
+        ));
+        let started = Instant::now();
+        let waited = next_event(&events, Duration::from_millis(70), &options);
+        assert!(matches!(waited, Err(Wait::Timeout)));
+        assert!(started.elapsed() >= Duration::from_millis(70));
+        drop(sender);
+        assert!(matches!(
+            next_event(&events, Duration::from_secs(1), &options),
+            Err(Wait::Disconnected)
+        ));
     }
 }

@@ -143,6 +143,7 @@ fn run_files(
         scratch_root: scratch.path().to_path_buf(),
         lean: false,
         env: config.worker_env.clone(),
+        cancel: None,
     };
     let mut updater = Updater::default();
     crate::worker::sys::become_subreaper();

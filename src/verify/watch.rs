@@ -2,9 +2,9 @@
 //! changes (or appears) under the paths given, until Ctrl-C.
 //!
 //! The design follows rustlings' `watch.rs`: the file watcher's callback
-//! turns each notification into a [`WatchEvent`] on one channel; the loop
-//! here debounces them (a burst of events separated by less than
-//! [`DEBOUNCE`] is one change) and runs. Events that arrive during a run
+//! ([`crate::file_events`]) turns each notification into a [`Change`] on one
+//! channel; the loop here debounces them (a burst of events separated by
+//! less than [`DEBOUNCE`] is one change) and runs. Events that arrive during a run
 //! stay in the channel and trigger the next run. inotify is used when it
 //! works; otherwise notify's poll watcher compares modification times every
 //! second. No worker process exists between runs, so Ctrl-C while waiting
@@ -19,16 +19,14 @@ use std::time::{Duration, SystemTime};
 use anstream::{AutoStream, ColorChoice};
 use anstyle::{AnsiColor, Style};
 use anyhow::{Result, bail};
-use notify::{EventKind, PollWatcher, RecursiveMode, Watcher};
+use notify::{RecursiveMode, Watcher};
 
 use crate::exit_code::ExitStatus;
+use crate::file_events::{self, Change, DEBOUNCE};
 use crate::report::Reporter;
 
 use super::{Filter, MarkdownFile, VerifyConfig, files, run_files};
 
-/// Events closer together than this are one change (an editor's save is
-/// often several writes and a rename).
-const DEBOUNCE: Duration = Duration::from_millis(200);
 /// How often the wait checks for Ctrl-C.
 const TICK: Duration = Duration::from_millis(100);
 /// The poll watcher's interval, when inotify is not available.
@@ -36,15 +34,6 @@ const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 const DIM: Style = Style::new().dimmed();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
-
-/// Everything the watch loop reacts to, on one channel.
-#[derive(Debug)]
-enum WatchEvent {
-    /// Something was written, created or renamed at this path.
-    FileChange(PathBuf),
-    /// The watcher reported a problem (a watch was lost, a queue overflowed).
-    WatchError(notify::Error),
-}
 
 /// Runs `kata verify` on `config`, then again on each changed file, until
 /// Ctrl-C. `reporters` makes a fresh set of reporters for each run.
@@ -147,19 +136,19 @@ fn separator(now: SystemTime, names: &[&str]) -> String {
 /// Blocks until something changes (then returns the canonical paths that
 /// changed, after [`DEBOUNCE`] of quiet) or Ctrl-C is pressed (`None`).
 fn wait_for_changes(
-    events: &Receiver<WatchEvent>,
+    events: &Receiver<Change>,
     out: &mut impl Write,
 ) -> Result<Option<BTreeSet<PathBuf>>> {
     let mut changed = BTreeSet::new();
     loop {
         let timeout = if changed.is_empty() { TICK } else { DEBOUNCE };
         match events.recv_timeout(timeout) {
-            Ok(WatchEvent::FileChange(path)) => {
+            Ok(Change::File(path)) => {
                 if let Ok(path) = path.canonicalize() {
                     changed.insert(path);
                 }
             }
-            Ok(WatchEvent::WatchError(err)) => {
+            Ok(Change::Error(err)) => {
                 let _ = writeln!(
                     out,
                     "{YELLOW}warning{YELLOW:#}: watching for changes: {err}"
@@ -180,59 +169,16 @@ fn wait_for_changes(
 
 /// Starts inotify on `paths`, or the poll watcher if that fails (then with
 /// the reason).
-fn start_watcher(
-    paths: &[PathBuf],
-    sender: &Sender<WatchEvent>,
-) -> (Box<dyn Watcher>, Option<String>) {
-    let inotify = notify::recommended_watcher(handler(sender.clone()))
-        .and_then(|watcher| watch_all(watcher, paths));
-    match inotify {
+fn start_watcher(paths: &[PathBuf], sender: &Sender<Change>) -> (Box<dyn Watcher>, Option<String>) {
+    let same = |change| change;
+    match file_events::inotify(paths, sender, same) {
         Ok(watcher) => (Box::new(watcher), None),
-        Err(err) => {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-            let poll = PollWatcher::new(handler(sender.clone()), config)
-                .and_then(|watcher| watch_all(watcher, paths));
-            match poll {
-                Ok(watcher) => (Box::new(watcher), Some(err.to_string())),
-                // Nothing can be watched (a path vanished?): the loop waits
-                // for Ctrl-C; the first run already reported the path.
-                Err(_) => (Box::new(NoWatcher), Some(err.to_string())),
-            }
-        }
-    }
-}
-
-/// Directories recursively; a file through its parent directory, so that an
-/// editor that saves by writing a new file and renaming it is still seen.
-fn watch_all<W: Watcher>(mut watcher: W, paths: &[PathBuf]) -> notify::Result<W> {
-    for path in paths {
-        if path.is_dir() {
-            watcher.watch(path, RecursiveMode::Recursive)?;
-        } else {
-            let parent = match path.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => parent,
-                _ => Path::new("."),
-            };
-            watcher.watch(parent, RecursiveMode::NonRecursive)?;
-        }
-    }
-    Ok(watcher)
-}
-
-fn handler(sender: Sender<WatchEvent>) -> impl notify::EventHandler {
-    move |event: notify::Result<notify::Event>| {
-        let events = match event {
-            Ok(event) if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_)) => event
-                .paths
-                .into_iter()
-                .map(WatchEvent::FileChange)
-                .collect(),
-            Ok(_) => Vec::new(),
-            Err(err) => vec![WatchEvent::WatchError(err)],
-        };
-        for event in events {
-            let _ = sender.send(event);
-        }
+        Err(err) => match file_events::poll(paths, sender, same, POLL_INTERVAL) {
+            Ok(watcher) => (Box::new(watcher), Some(err.to_string())),
+            // Nothing can be watched (a path vanished?): the loop waits
+            // for Ctrl-C; the first run already reported the path.
+            Err(_) => (Box::new(NoWatcher), Some(err.to_string())),
+        },
     }
 }
 
@@ -278,7 +224,7 @@ mod tests {
         let file = dir.path().join("a.md");
         std::fs::write(&file, "x").unwrap();
         for _ in 0..3 {
-            sender.send(WatchEvent::FileChange(file.clone())).unwrap();
+            sender.send(Change::File(file.clone())).unwrap();
         }
         let changed = wait_for_changes(&events, &mut Vec::new()).unwrap();
         assert_eq!(

@@ -18,6 +18,7 @@ mod instructor;
 mod isolation;
 mod kata_run;
 mod kata_session;
+mod kata_watch;
 mod known_bugs;
 mod processes;
 mod reports;
