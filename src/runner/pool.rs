@@ -129,6 +129,9 @@ pub(crate) fn run_pool(
         let mut running = workers;
         for message in received {
             match message {
+                DispatcherMessage::Settled(ack) => {
+                    let _ = ack.send(());
+                }
                 DispatcherMessage::Event(event) => {
                     if on_event(event).is_break() {
                         queue.lock().map(|mut q| q.clear()).ok();
@@ -150,6 +153,10 @@ pub(crate) fn run_pool(
 }
 
 enum DispatcherMessage {
+    /// A dispatcher finished a job and waits for this answer before it takes
+    /// another: by then every event it sent has been handled, so a stop
+    /// asked for by one of them (`--fail-fast`) is seen, deterministically.
+    Settled(Sender<()>),
     Event(PoolEvent),
     /// This dispatcher's worker could not start; it stopped.
     Failed(anyhow::Error),
@@ -186,6 +193,10 @@ fn dispatch(
         let healthy = current.run_job(&job, options, events);
         if !healthy {
             worker = None;
+        }
+        let (ack, settled) = mpsc::channel();
+        if events.send(DispatcherMessage::Settled(ack)).is_err() || settled.recv().is_err() {
+            return;
         }
     }
 }
