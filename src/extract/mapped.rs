@@ -187,6 +187,20 @@ impl Lines {
         {
             range.start -= 1;
             text = original;
+        } else if let Some(original) = source.get(range.clone())
+            && derived != original
+            && source[..range.start]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|before| before.contains('\t'))
+            && derived
+                .strip_suffix(original)
+                .is_some_and(|made_up| made_up.bytes().all(|byte| byte == b' '))
+        {
+            // The same, with a container marker between the tab and the
+            // content (`>   \t>>>` in a nested quote): the made-up columns
+            // have no bytes of their own, so they are left out.
+            text = original;
         }
         self.text.push_str(text);
         self.text.push('\n');

@@ -326,7 +326,6 @@ proptest! {
     }
 }
 
-
 /// The first finding: a tab partly taken by a fence's indentation.
 #[test]
 fn a_tab_partly_taken_by_the_fence_indentation_keeps_its_range() {
@@ -334,6 +333,8 @@ fn a_tab_partly_taken_by_the_fence_indentation_keeps_its_range() {
         " ```python\n\tx = 1\n ```\n",
         "> ```python\n>\tx = 1\n> ```\n",
         " ```python\nprint(1)\n```\n\n ~~~~output\n\t1\n ~~~~\n",
+        // Found by the long run: a tab, then a quote marker, then the content.
+        "> > ```python\n>   \t>>> 1 + 1\n",
     ] {
         let document = extract_document(markdown.as_bytes()).expect("UTF-8");
         assert_eq!(document.blocks.len(), 1, "{markdown:?}");

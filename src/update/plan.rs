@@ -155,7 +155,14 @@ fn comments(source: &str, block: &Block, stdout: &str) -> BlockUpdate {
             .map(|(position, value)| {
                 let model = &source[group.get(position).unwrap_or(last).clone()];
                 let indent = &model[..model.len() - model.trim_start().len()];
-                if value.is_empty() {
+                let old_value = model
+                    .trim_start()
+                    .strip_prefix("#>")
+                    .map(|rest| rest.strip_prefix(' ').unwrap_or(rest));
+                if group.get(position).is_some() && old_value == Some(value.as_str()) {
+                    // Unchanged (`#>x` without a space too): kept as written.
+                    model.to_owned()
+                } else if value.is_empty() {
                     format!("{indent}#>")
                 } else {
                     format!("{indent}#> {value}")

@@ -13,6 +13,7 @@ mod harness;
 mod inputs;
 mod isolation;
 mod known_bugs;
+mod misbehaviour;
 mod processes;
 mod reports;
 mod update;
