@@ -127,8 +127,7 @@ fn comments(source: &str, block: &Block, stdout: &str) -> BlockUpdate {
         // `print(...)`; rewriting only the `#>` lines would duplicate it
         // (found by `update::proptests`).
         return not_updated(
-            "part of its expected output is a string after `print(...)`, not `#>` lines"
-                .to_owned(),
+            "part of its expected output is a string after `print(...)`, not `#>` lines".to_owned(),
         );
     }
     let printed = lines::split(stdout);
