@@ -208,3 +208,13 @@ fn an_unchanged_comment_without_a_space_is_kept() {
     let text = apply_edits(source, update.edits).expect("disjoint edits");
     assert_eq!(text, "```python\nprint('x')\n#>x\nprint('y')\n#> y\n```\n");
 }
+
+/// Found by the long run: an unterminated output block at the end of a file
+/// whose last character is multi-byte made `--update` slice inside it.
+#[test]
+fn an_unterminated_output_block_ending_in_a_wide_character_does_not_panic() {
+    let source = "```python\n```\n```\u{2028}";
+    let document = extract_document(source.as_bytes()).expect("UTF-8");
+    let update = plan(source, &document.blocks[0], &run("ok", "x\n", None));
+    assert!(update.is_some_and(|update| update.edits.is_empty()));
+}
