@@ -120,12 +120,21 @@ fn comments(source: &str, block: &Block, stdout: &str) -> BlockUpdate {
         }
     }
     let total: usize = groups.iter().map(|group| group.len()).sum();
-    if let Expectation::Comments { lines: stated, .. } = &block.expectation
-        && stated.len() != total
+    // What the `#>` lines alone state, as the extractor reads them.
+    let stated_by_comments: String = code_lines
+        .iter()
+        .filter(|range| is_comment(range))
+        .map(|range| {
+            let value = &source[range.clone()].trim_start()["#>".len()..];
+            format!("{}\n", value.strip_prefix(' ').unwrap_or(value))
+        })
+        .collect();
+    if let Expectation::Comments { expected, .. } = &block.expectation
+        && *expected != stated_by_comments
     {
         // Part of the expected output is a triple-quoted string after a
-        // `print(...)`; rewriting only the `#>` lines would duplicate it
-        // (found by `update::proptests`).
+        // `print(...)` (maybe holding `#>` lines itself); rewriting only the
+        // `#>` lines would duplicate it (found by `update::proptests`).
         return not_updated(
             "part of its expected output is a string after `print(...)`, not `#>` lines".to_owned(),
         );

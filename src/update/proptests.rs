@@ -218,3 +218,14 @@ fn an_unterminated_output_block_ending_in_a_wide_character_does_not_panic() {
     let update = plan(source, &document.blocks[0], &run("ok", "x\n", None));
     assert!(update.is_some_and(|update| update.edits.is_empty()));
 }
+
+/// Found by the long run: `#>` lines inside a string expectation were
+/// rewritten as if they were comments.
+#[test]
+fn comments_mixed_with_a_string_expectation_are_not_rewritten() {
+    let source = "```python\nprint(1)\n#> 1\nprint('#> 1')\n\"\"\"\n#> 1\n\"\"\"\n```\n";
+    let document = extract_document(source.as_bytes()).expect("UTF-8");
+    let update =
+        plan(source, &document.blocks[0], &run("ok", "2\n#> 2\n", None)).expect("an update");
+    assert!(update.edits.is_empty() && !update.fixed, "{update:?}");
+}
