@@ -62,6 +62,9 @@ _os_write = _os.write
 _CodeType = type(compile('', '', 'exec'))
 _os_read = _os.read
 _os_getcwd = _os.getcwd
+_os_dup = _os.dup
+_os_dup2 = _os.dup2
+_os_fstat = _os.fstat
 _perf_counter = _time.perf_counter
 _compile = compile
 _exec = exec
@@ -709,6 +712,9 @@ class _Session:
         self.loop = None
         self.out = None
         self.err = None
+        # Private copies of the capture pipes (fds 1 and 2), to put them
+        # back when a block closed or redirected them (`os.close(1)`).
+        self.saved_fds = {}
         self.index = None   # index of the block being run, if any
         self.kata = None    # kata_tests.KataSession, for kata runs
 
@@ -773,7 +779,38 @@ class _Session:
         return name == self.filename or name in self.extra_sources
 
     # -- stdout / stderr -------------------------------------------------
+    def save_fds(self):
+        for fd in (1, 2):
+            try:
+                self.saved_fds[fd] = _os_dup(fd)
+            except _BaseException:
+                pass
+
+    def restore_fds(self):
+        """Points fds 1 and 2 back at the capture pipes if a block closed
+        or replaced them; the writers on them are then made anew."""
+        for fd, saved in _dict_items(self.saved_fds):
+            try:
+                want = _os_fstat(saved)
+            except _BaseException:
+                continue
+            try:
+                have = _os_fstat(fd)
+                if (have.st_dev, have.st_ino) == (want.st_dev, want.st_ino):
+                    continue
+            except _BaseException:
+                pass
+            try:
+                _os_dup2(saved, fd)
+            except _BaseException:
+                continue
+            if fd == 1:
+                self.out = None
+            else:
+                self.err = None
+
     def install_streams(self):
+        self.restore_fds()
         # Fresh writers only when a block replaced or closed the previous
         # ones: creating them costs an fstat and an lseek per stream.
         if self.out is None or _sys.stdout is not self.out or self.out.closed:
@@ -1058,6 +1095,7 @@ def _run_session(session, job_json):
     # stream too: the original one is buffered and never flushed (_exit).
     _sys.__stdout__ = _make_writer(1)
     _sys.__stderr__ = _make_writer(2)
+    session.save_fds()
 
     setup_failed = False
     for block in job.get("blocks") or ():

@@ -169,11 +169,41 @@ impl Lines {
     /// Appends `mapped.text[line]`. An empty line of a CRLF file maps to the
     /// start of its line, not between `\r` and `\n`.
     pub(super) fn push(&mut self, mapped: &Mapped, line: Range<usize>, source: &str) {
-        self.text
-            .push_str(mapped.text.get(line.clone()).unwrap_or(""));
-        self.text.push('\n');
-        let mut range = mapped.source_range(line);
+        let mut range = mapped.source_range(line.clone());
+        let derived = mapped.text.get(line).unwrap_or("");
         let bytes = source.as_bytes();
+        // A tab only partly taken by a fence's or a container's indentation
+        // comes out of the parser as spaces that are not in the source (and
+        // the line's range starts after the tab). Keep the source's tab
+        // instead, so that every line is the text of its range and `--update`
+        // can rewrite it byte for byte (found by `extract::proptests`).
+        let blank = [' ', '\t'];
+        let mut text = derived;
+        if source.get(range.clone()) != Some(derived)
+            && range.start > 0
+            && bytes.get(range.start - 1) == Some(&b'\t')
+            && let Some(original) = source.get(range.start - 1..range.end)
+            && original.trim_start_matches(blank) == derived.trim_start_matches(blank)
+        {
+            range.start -= 1;
+            text = original;
+        } else if let Some(original) = source.get(range.clone())
+            && derived != original
+            && source[..range.start]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|before| before.contains('\t'))
+            && derived
+                .strip_suffix(original)
+                .is_some_and(|made_up| made_up.bytes().all(|byte| byte == b' '))
+        {
+            // The same, with a container marker between the tab and the
+            // content (`>   \t>>>` in a nested quote): the made-up columns
+            // have no bytes of their own, so they are left out.
+            text = original;
+        }
+        self.text.push_str(text);
+        self.text.push('\n');
         if range.is_empty()
             && range.start > 0
             && bytes.get(range.start - 1) == Some(&b'\r')

@@ -12,6 +12,8 @@ mod expect;
 mod lines;
 mod mapped;
 mod markdown;
+#[cfg(test)]
+pub(crate) mod proptests;
 mod scan;
 
 use std::ops::Range;

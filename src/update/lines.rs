@@ -13,7 +13,10 @@ pub(super) fn line_start(source: &str, at: usize) -> usize {
 
 /// Start of the line before the one starting at `start`, if there is one.
 pub(super) fn previous_line_start(source: &str, start: usize) -> Option<usize> {
-    (start > 0).then(|| line_start(source, start - 1))
+    // `start` may be the end of a text without a final line end, right after
+    // a multi-byte character (found by `update::proptests`).
+    let before = source[..start].char_indices().next_back()?.0;
+    Some(line_start(source, before))
 }
 
 /// The end of the line whose content ends at `content_end` (past its line

@@ -10,6 +10,8 @@
 mod apply;
 mod lines;
 mod plan;
+#[cfg(test)]
+mod proptests;
 
 pub(crate) use apply::{UpdateSummary, Updater};
 pub(crate) use plan::plan;

@@ -48,6 +48,7 @@ pub(crate) struct Kata {
     current_dir: PathBuf,
     check_cleanup: bool,
     timeout: Duration,
+    measure_peak_memory: bool,
 }
 
 /// What a run produced.
@@ -59,6 +60,8 @@ pub(crate) struct Output {
     /// The parsed stdout, when it is JSON.
     pub(crate) json: Option<Value>,
     pub(crate) elapsed: Duration,
+    /// kata's own peak resident memory (`VmHWM`, kB), when measured.
+    pub(crate) peak_memory_kb: Option<u64>,
 }
 
 impl Default for Kata {
@@ -76,6 +79,7 @@ impl Kata {
             current_dir: repo_root(),
             check_cleanup: true,
             timeout: Duration::from_secs(120),
+            measure_peak_memory: false,
         }
     }
 
@@ -113,6 +117,13 @@ impl Kata {
     pub(crate) fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Kata {
         self.envs
             .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self
+    }
+
+    /// Polls kata's own `VmHWM` (not its workers') while it runs; see
+    /// [`Output::peak_memory_kb`]. Not with [`Kata::wrapped_in`].
+    pub(crate) fn measure_peak_memory(mut self) -> Kata {
+        self.measure_peak_memory = true;
         self
     }
 
@@ -159,6 +170,27 @@ impl Kata {
         let started = Instant::now();
         let child = command.spawn().expect("starting kata");
         let pid = child.id();
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let polling =
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(self.measure_peak_memory));
+        let poller = {
+            let (peak, polling) = (peak.clone(), polling.clone());
+            std::thread::spawn(move || {
+                use std::sync::atomic::Ordering;
+                let status = format!("/proc/{pid}/status");
+                while polling.load(Ordering::Relaxed) {
+                    // VmHWM only grows; the last reading before exit is the peak.
+                    if let Some(kb) = std::fs::read_to_string(&status).ok().and_then(|text| {
+                        text.lines()
+                            .find_map(|line| line.strip_prefix("VmHWM:"))
+                            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+                    }) {
+                        peak.fetch_max(kb, Ordering::Relaxed);
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            })
+        };
         let timeout = self.timeout;
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -175,6 +207,12 @@ impl Kata {
             }
         };
         let elapsed = started.elapsed();
+        polling.store(false, std::sync::atomic::Ordering::Relaxed);
+        let _ = poller.join();
+        let peak_memory_kb = self
+            .measure_peak_memory
+            .then(|| peak.load(std::sync::atomic::Ordering::Relaxed))
+            .filter(|&kb| kb > 0);
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let json = serde_json::from_str(&stdout).ok();
@@ -184,6 +222,7 @@ impl Kata {
             stderr,
             json,
             elapsed,
+            peak_memory_kb,
         };
         if self.check_cleanup {
             let left = processes_left(tmp.path(), Duration::from_secs(2));
