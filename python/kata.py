@@ -130,9 +130,25 @@ class approx:
         return "approx(%r)" % (self.expected,)
 
 
+def _remote(value):
+    """True for a proxy of an object in a sealed submission's process."""
+    sealed = _sys.modules.get("kata_sealed")
+    return sealed is not None and sealed.is_remote(value)
+
+
+def _probe(value, name):
+    return _sys.modules["kata_sealed"].probe(value, name) is True
+
+
 def peak_memory(function, *args, **kwargs):
     """Calls ``function`` and returns ``(result, peak_bytes)``: the peak of
     memory allocated by Python while it ran, measured with tracemalloc."""
+    if _remote(function):
+        # Measured where the submission runs, in its own process.
+        result = _sys.modules["kata_sealed"].peak_memory(function, args, kwargs)
+        if type(result) is not tuple or len(result) != 2 or type(result[1]) is not int:
+            raise TypeError("the submission's process sent a malformed measurement")
+        return result
     was_tracing = _tracemalloc.is_tracing()
     if not was_tracing:
         _tracemalloc.start()
@@ -149,16 +165,25 @@ def peak_memory(function, *args, **kwargs):
 
 def is_generator(value):
     """True for a generator object (what calling a generator function gives)."""
+    if _remote(value):
+        return _probe(value, "isgenerator")
     return _inspect.isgenerator(value)
 
 
 def is_generator_function(function):
     """True for a function defined with ``yield``."""
+    if _remote(function):
+        return _probe(function, "isgeneratorfunction")
     return _inspect.isgeneratorfunction(function)
 
 
 def is_coroutine_function(function):
     """True for an ``async def`` function (also through functools.wraps)."""
+    if _remote(function):
+        wrapped = getattr(function, "__wrapped__", None)
+        return _probe(function, "iscoroutinefunction") or (
+            _remote(wrapped) and _probe(wrapped, "iscoroutinefunction")) or (
+            _inspect.iscoroutinefunction(wrapped))
     return _inspect.iscoroutinefunction(function) or _inspect.iscoroutinefunction(
         getattr(function, "__wrapped__", None))
 

@@ -250,6 +250,7 @@ class KataSession:
         self.tests = {}       # name -> function
         self.loaded = False
         self.load_error = None
+        self.sealed = None    # kata_sealed.Sealed, when grading sealed
 
 
 def load(spec_json, state):
@@ -268,16 +269,35 @@ def load(spec_json, state):
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
     _register_lines(display, source)
-    module = _type(_sys)(module_name)
-    module.__file__ = path
-    _sys.modules[module_name] = module
-    try:
-        code = compile(source, display, "exec", dont_inherit=True)
-        exec(code, module.__dict__)
-    except _BaseException:
-        del _sys.modules[module_name]
-        raise
+    if spec.get("sealed"):
+        # The submission runs in a process of its own, forked before the
+        # tests are read (see kata_sealed); `solution` is its proxy.
+        import kata_sealed
+        spec["source"] = source
+        state.sealed = kata_sealed.Sealed(spec)
+        _sys.modules[module_name] = state.sealed.load()
+    else:
+        if spec.get("unprivileged"):
+            import kata_sealed
+            for test in spec.get("tests") or ():
+                if test.get("source") is None:
+                    with open(test["path"], encoding="utf-8") as handle:
+                        test["source"] = handle.read()
+            kata_sealed.preload_imports([source] + [t["source"] for t in spec.get("tests") or ()])
+            kata_sealed.drop_privileges(spec.get("limits"))
+        module = _type(_sys)(module_name)
+        module.__file__ = path
+        _sys.modules[module_name] = module
+        try:
+            code = compile(source, display, "exec", dont_inherit=True)
+            exec(code, module.__dict__)
+        except _BaseException:
+            del _sys.modules[module_name]
+            raise
     for test in spec.get("tests") or ():
+        if test.get("source") is None:
+            with open(test["path"], encoding="utf-8") as handle:
+                test["source"] = handle.read()
         _register_lines(test["display"], test["source"])
         test_module = _type(_sys)(_module_name_for(test["display"]))
         test_module.__file__ = test["display"]
@@ -314,6 +334,18 @@ def run_test(name, state, get_loop):
         result = function()
         if _inspect.iscoroutine(result):
             get_loop().run_until_complete(result)
+    if state.sealed is not None and state.sealed.channel.broken is not None:
+        # The test swallowed it; the verdict must not.
+        broken = state.sealed.channel.broken
+        raise _type(broken)(*broken.args)
+
+
+def submission_gone(exc, state):
+    """True when ``exc`` says the submission's process died (sealed)."""
+    if state.sealed is None:
+        return False
+    import kata_sealed
+    return _type(exc) is kata_sealed.SubmissionGone
 
 
 def test_doc(name, state):

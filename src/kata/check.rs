@@ -15,6 +15,7 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use super::catalog::{self, Kata, test_functions};
+use super::meta::Grading;
 use super::runner::{self, KataRun, TestResult, TestSet, TestStatus};
 use crate::exit_code::ExitStatus;
 use crate::report::{BlockResult, InputError, Reporter, Summary};
@@ -343,21 +344,29 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
 /// Runs every loadable kata's solution (three times, all tests) and starter
 /// (once, public tests) on one pool, and records what went wrong.
 fn run_katas(checked: &mut [Checked], config: &CheckConfig) -> Result<()> {
-    // (kata position, is_starter) per planned run.
+    // (kata position, what the run is) per planned run.
     let mut owners = Vec::new();
     let mut planned = Vec::new();
+    let shared = runner::Isolation::Shared {
+        unprivileged: false,
+    };
     for (position, entry) in checked.iter_mut().enumerate() {
         let Some(kata) = &entry.kata else { continue };
-        let runs = [
-            ("solution.py", TestSet::All, DETERMINISM_RUNS),
-            ("starter.py", TestSet::Public, 1),
+        let mut runs = vec![
+            (Role::Solution, TestSet::All, DETERMINISM_RUNS, shared),
+            (Role::Starter, TestSet::Public, 1, shared),
         ];
-        for (file, tests, times) in runs {
+        if kata.meta.grading == Grading::Sealed {
+            let sealed = runner::Isolation::Sealed { tests_dir: None };
+            runs.push((Role::SealedSolution, TestSet::All, 1, sealed));
+        }
+        for (role, tests, times, isolation) in runs {
+            let file = role.file();
             for _ in 0..times {
                 let path = entry.dir.join(file);
-                match runner::plan_run(kata, &path, file, tests, &config.limits) {
+                match runner::plan_run(kata, &path, file, tests, &config.limits, isolation) {
                     Ok(run) => {
-                        owners.push((position, file == "starter.py"));
+                        owners.push((position, role));
                         planned.push(run);
                     }
                     Err(err) => entry
@@ -370,14 +379,26 @@ fn run_katas(checked: &mut [Checked], config: &CheckConfig) -> Result<()> {
     let lean = planned.len() <= 4;
     let mut solution_runs: BTreeMap<usize, Vec<KataRun>> = BTreeMap::new();
     let mut starter_runs: BTreeMap<usize, KataRun> = BTreeMap::new();
+    let mut sealed_runs: BTreeMap<usize, KataRun> = BTreeMap::new();
     runner::run_many(planned, config.jobs, lean, |index, run| {
-        let (position, starter) = owners[index];
-        if starter {
-            starter_runs.insert(position, run);
-        } else {
-            solution_runs.entry(position).or_default().push(run);
+        let (position, role) = owners[index];
+        match role {
+            Role::Starter => {
+                starter_runs.insert(position, run);
+            }
+            Role::SealedSolution => {
+                sealed_runs.insert(position, run);
+            }
+            Role::Solution => solution_runs.entry(position).or_default().push(run),
         }
     })?;
+    for (position, run) in sealed_runs {
+        let entry = &mut checked[position];
+        let toml_text = std::fs::read_to_string(entry.dir.join("kata.toml")).unwrap_or_default();
+        if let Some(problem) = judge_sealed(&run, &toml_text) {
+            entry.problems.push(problem);
+        }
+    }
     for (position, runs) in solution_runs {
         let entry = &mut checked[position];
         let Some(kata) = &entry.kata else { continue };
@@ -388,6 +409,51 @@ fn run_katas(checked: &mut [Checked], config: &CheckConfig) -> Result<()> {
         entry.summary = Some(summary);
     }
     Ok(())
+}
+
+/// What a planned run of `kata check` is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Solution,
+    Starter,
+    /// The solution graded as `kata grade` does, sealed.
+    SealedSolution,
+}
+
+impl Role {
+    fn file(self) -> &'static str {
+        match self {
+            Role::Starter => "starter.py",
+            Role::Solution | Role::SealedSolution => "solution.py",
+        }
+    }
+}
+
+/// A kata graded sealed must pass its own solution that way too: tests that
+/// need one shared process (racing threads, weak references, identity) say
+/// so with `grading = "in-process"`.
+fn judge_sealed(run: &KataRun, toml_text: &str) -> Option<Problem> {
+    if run.passed() {
+        return None;
+    }
+    let why = match &run.load_error {
+        Some(load) => format!("it does not load: {}", load.message),
+        None => run
+            .tests
+            .iter()
+            .filter(|t| t.status != TestStatus::Pass)
+            .map(|t| format!("{} ({}: {})", t.name, status_name(t.status), t.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    Some(Problem::error(
+        "kata.toml",
+        key_line(toml_text, "grading"),
+        format!(
+            "the solution fails when graded sealed (the default; tests in their own process): \
+             {why}; if the tests need one shared process, set `grading = \"in-process\"`"
+        ),
+    ))
 }
 
 /// The problems shown by the solution's runs and the starter's run, and a

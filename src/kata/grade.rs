@@ -19,7 +19,8 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{self, Kata};
-use super::runner::{self, KataRun, TestResult, TestSet, TestStatus};
+use super::meta::Grading;
+use super::runner::{self, Isolation, KataRun, TestResult, TestSet, TestStatus};
 use crate::exit_code::ExitStatus;
 use crate::verify::Shard;
 use crate::worker::protocol::Limits;
@@ -111,8 +112,12 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
         .with_context(|| format!("creating `{}`", results_dir.display()))?;
     let kata_hash = catalog::content_hash(&kata);
     let points_key = format!(
-        "{}|{:?}|{:?}|{:?}",
-        kata.meta.points, kata.meta.test_points, kata.meta.time_limit, config.limits.memory_bytes
+        "{}|{:?}|{:?}|{:?}|{:?}",
+        kata.meta.points,
+        kata.meta.test_points,
+        kata.meta.time_limit,
+        config.limits.memory_bytes,
+        kata.meta.grading
     );
 
     let mut todo = Vec::new();
@@ -129,6 +134,20 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
         todo.push((submission.clone(), hash));
     }
 
+    // Sealed grading reads the tests from files in a private directory
+    // after the submission's process is forked, so their text is in no
+    // job, no zygote and no submission's memory.
+    let tests_dir = match kata.meta.grading {
+        Grading::Sealed => Some(write_tests(&kata)?),
+        Grading::InProcess => None,
+    };
+    let isolation = match &tests_dir {
+        Some(dir) => Isolation::Sealed {
+            tests_dir: Some(dir.path()),
+        },
+        None => Isolation::Shared { unprivileged: true },
+    };
+    warn_if_tests_readable(&kata, config);
     let mut planned = Vec::with_capacity(todo.len());
     for (submission, _) in &todo {
         let display = format!("{}.py", submission.student);
@@ -138,6 +157,7 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
             &display,
             TestSet::All,
             &config.limits,
+            isolation,
         )?);
     }
     let bar = progress_bar(config.progress, todo.len());
@@ -189,6 +209,51 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The kata's test files in a new directory only this user can read.
+fn write_tests(kata: &Kata) -> Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new()
+        .prefix("kata-tests-")
+        .tempdir()
+        .context("creating a directory for the tests")?;
+    let mut files = vec![("test_public.py", kata.test_public.as_str())];
+    if let Some(hidden) = &kata.test_hidden {
+        files.push(("test_hidden.py", hidden));
+    }
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing `{}`", path.display()))?;
+    }
+    Ok(dir)
+}
+
+/// Under root, submissions run as `nobody`: hidden tests that every user
+/// can read are within their reach.
+fn warn_if_tests_readable(kata: &Kata, config: &GradeConfig) {
+    use std::os::unix::fs::PermissionsExt;
+    if !crate::worker::sys::is_root() || kata.meta.grading != Grading::Sealed {
+        return;
+    }
+    let katas = config.katas.clone().unwrap_or_else(|| PathBuf::from("katas"));
+    let candidates = [PathBuf::from(&config.kata), katas.join(&kata.id)];
+    let Some(hidden) = candidates
+        .iter()
+        .map(|dir| dir.join("test_hidden.py"))
+        .find(|path| path.is_file())
+    else {
+        return;
+    };
+    if let Ok(meta) = std::fs::metadata(&hidden)
+        && meta.permissions().mode() & 0o004 != 0
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: `{}` is readable by every user, so a submission could read it; \
+             `chmod o-r` it (or its directory) on the grading machine",
+            hidden.display()
+        );
+    }
 }
 
 /// A kata directory (with `kata.toml`), or a kata of the catalogue.

@@ -204,6 +204,9 @@ fn exercise_kata(display: &str, document: &Document, index: usize) -> Result<Kat
             hints: block.directives.hints.clone(),
             tags: vec!["from a guide".to_owned()],
             test_points: Default::default(),
+            // Its checks are the guide's own blocks, run in the example's
+            // namespace: they cannot cross a process boundary.
+            grading: super::meta::Grading::InProcess,
         },
         readme,
         starter,

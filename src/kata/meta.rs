@@ -26,6 +26,20 @@ impl Level {
     }
 }
 
+/// How `kata grade` runs a submission against the tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Grading {
+    /// The tests (and the verdict) in one process, the submission in
+    /// another, talking through proxies (python/kata_sealed.py).
+    #[default]
+    Sealed,
+    /// Tests and submission in one process, for katas whose tests need it
+    /// (threads or tasks racing, weak references, object identity): hardened,
+    /// but a determined submission can forge its verdict.
+    InProcess,
+}
+
 /// The contents of `kata.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +66,9 @@ pub(crate) struct KataMeta {
     /// points); the rest of `points` is spread evenly over the other tests.
     #[serde(default)]
     pub(crate) test_points: std::collections::BTreeMap<String, f64>,
+    /// `grading = "sealed"` (the default) or `"in-process"`.
+    #[serde(default)]
+    pub(crate) grading: Grading,
 }
 
 fn default_points() -> u32 {
@@ -112,6 +129,10 @@ mod tests {
         assert_eq!(meta.points, 10);
         assert_eq!(meta.time_limit, Duration::from_secs(2));
         assert_eq!(meta.hints.len(), 2);
+        assert_eq!(meta.grading, Grading::Sealed);
+        let meta = parse(&format!("{GOOD}grading = \"in-process\"\n")).unwrap();
+        assert_eq!(meta.grading, Grading::InProcess);
+        assert!(parse(&format!("{GOOD}grading = \"trusting\"\n")).is_err());
     }
 
     #[test]

@@ -89,6 +89,20 @@ struct PlannedTest {
     hidden: bool,
 }
 
+/// Where the tests run relative to the code under test.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Isolation<'a> {
+    /// One process for both (learners' runs, `kata check`'s usual runs);
+    /// `unprivileged` for graded code (see [`SessionJob::unprivileged`]).
+    Shared { unprivileged: bool },
+    /// The code under test in a process of its own, the tests and their
+    /// verdicts in the session's child (python/kata_sealed.py). With
+    /// `tests_dir`, the tests travel as paths to files there (written by
+    /// the caller), so their text is never in the job, the zygote or the
+    /// submission's process.
+    Sealed { tests_dir: Option<&'a Path> },
+}
+
 /// One run prepared for the pool: the job and the tests it reports.
 pub(crate) struct PlannedRun {
     job: SessionJob,
@@ -104,6 +118,7 @@ pub(crate) fn plan_run(
     display: &str,
     tests: TestSet,
     limits: &Limits,
+    isolation: Isolation<'_>,
 ) -> Result<PlannedRun> {
     let code = std::fs::read_to_string(code_path)
         .with_context(|| format!("reading `{}`", code_path.display()))?;
@@ -125,15 +140,30 @@ pub(crate) fn plan_run(
         })
         .collect();
     let absolute = std::path::absolute(code_path).unwrap_or_else(|_| code_path.to_path_buf());
+    let tests_dir = match isolation {
+        Isolation::Sealed { tests_dir } => tests_dir,
+        Isolation::Shared { .. } => None,
+    };
+    let test_specs: Vec<serde_json::Value> = sources
+        .iter()
+        .map(|(file, source, _)| match tests_dir {
+            Some(dir) => serde_json::json!({"display": file, "path": dir.join(file)}),
+            None => serde_json::json!({"display": file, "source": source}),
+        })
+        .collect();
     let load_spec = serde_json::json!({
         "module": "solution",
         "path": absolute,
         "display": display,
         "source": code,
-        "tests": sources
-            .iter()
-            .map(|(file, source, _)| serde_json::json!({"display": file, "source": source}))
-            .collect::<Vec<_>>(),
+        "tests": test_specs,
+        "sealed": matches!(isolation, Isolation::Sealed { .. }),
+        // Graded code runs as `nobody` when kata runs as root, so it cannot
+        // reach the zygote's or kata's descriptors through /proc.
+        "unprivileged": matches!(
+            isolation,
+            Isolation::Sealed { .. } | Isolation::Shared { unprivileged: true }
+        ),
     });
     let mut blocks = vec![JobBlock {
         index: 0,
@@ -189,7 +219,16 @@ pub(crate) fn run_tests(
     limits: &Limits,
     cancel: Option<Arc<AtomicBool>>,
 ) -> Result<KataRun> {
-    let planned = plan_run(kata, code_path, display, tests, limits)?;
+    let planned = plan_run(
+        kata,
+        code_path,
+        display,
+        tests,
+        limits,
+        Isolation::Shared {
+            unprivileged: false,
+        },
+    )?;
     let mut result = None;
     run_pooled(vec![planned], 1, true, cancel, |_, run| result = Some(run))?;
     result.context("the run produced no result")

@@ -20,6 +20,11 @@ use crate::worker::sys;
 /// file name, source), loaded in this order.
 const PYTHON_MODULES: &[(&str, &str, &str)] = &[
     (
+        "kata_sealed",
+        "kata_sealed.py",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/python/kata_sealed.py")),
+    ),
+    (
         "kata",
         "kata.py",
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/python/kata.py")),

@@ -238,6 +238,7 @@ impl ChildSetup {
             if !ok {
                 libc::_exit(71);
             }
+
             libc::syscall(
                 libc::SYS_close_range,
                 CHILD_ACK_FD + 1,
@@ -362,6 +363,12 @@ pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
     }
     let ret = unsafe { libc::kill(pid, 0) };
     ret == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// True when kata runs as root (where file modes protect nothing and
+/// `RLIMIT_NPROC` is not enforced).
+pub(crate) fn is_root() -> bool {
+    unsafe { libc::geteuid() == 0 }
 }
 
 /// Makes this process non-dumpable: other processes of the same user (a

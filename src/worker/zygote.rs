@@ -68,6 +68,9 @@ fn serve(lean: bool) -> Result<()> {
     sys::die_with_parent();
     sys::become_subreaper();
     sys::ignore_pipe_and_file_size_signals();
+    // Children of the same user cannot open this process's descriptors
+    // (the event pipe to kata) or memory through /proc.
+    sys::forbid_inspection();
     let protocol = sys::take_stdout_for_protocol().context("setting up the result channel")?;
     crate::python::initialize()?;
     let (harness, python_version) = Harness::load(!lean)?;

@@ -32,6 +32,9 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
     ("rewrite_tests", "fail", None),
     ("fork_outlives", "fail", None),
     ("huge_repr", "fail", None),
+    ("forge_nonce", "error", None),
+    ("forge_via_proc", "fail", Some("fail")),
+    ("peek_tests_in_memory", "fail", Some("fail")),
 ];
 
 #[test]

@@ -76,28 +76,3 @@ fn files_written_one_level_up_are_not_shared() {
     let output = Kata::verify_json([dir.path()]).run();
     output.assert_code(0);
 }
-
-/// The verdict is still decided inside the student's process: a submission
-/// that reads the harness's nonce and result descriptor can write "ok" end
-/// records for every test and exit (see docs/architecture.md, "Grading
-/// hostile submissions"). Fixed only by running the tests in a separate
-/// trusted process.
-#[test]
-#[ignore = "known bug: in-process verdicts can be forged through the result channel"]
-fn a_forged_result_channel_does_not_pass() {
-    let out = tempfile::tempdir().unwrap();
-    Kata::new()
-        .args([
-            "grade",
-            "tests/fixtures/grading/kata/grading/evens",
-            "tests/fixtures/grading/known-bugs/forge_nonce.py",
-            "--out",
-        ])
-        .args([out.path()])
-        .run();
-    let json: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join("results/forge_nonce.json")).unwrap(),
-    )
-    .unwrap();
-    assert_ne!(json["status"], "pass", "{json:#}");
-}
