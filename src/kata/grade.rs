@@ -235,7 +235,10 @@ fn warn_if_tests_readable(kata: &Kata, config: &GradeConfig) {
     if !crate::worker::sys::is_root() || kata.meta.grading != Grading::Sealed {
         return;
     }
-    let katas = config.katas.clone().unwrap_or_else(|| PathBuf::from("katas"));
+    let katas = config
+        .katas
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("katas"));
     let candidates = [PathBuf::from(&config.kata), katas.join(&kata.id)];
     let Some(hidden) = candidates
         .iter()

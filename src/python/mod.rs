@@ -22,7 +22,10 @@ const PYTHON_MODULES: &[(&str, &str, &str)] = &[
     (
         "kata_sealed",
         "kata_sealed.py",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/python/kata_sealed.py")),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/python/kata_sealed.py"
+        )),
     ),
     (
         "kata",
