@@ -268,6 +268,10 @@ struct GradeArgs {
     /// A directory of katas, to find KATA by name.
     #[arg(long, env = "KATA_KATAS", value_name = "DIR")]
     katas: Option<PathBuf>,
+    /// Give up on a submission after this many of its tests time out: its
+    /// remaining tests count as timeouts without running (0: run them all).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    max_timeouts: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -471,6 +475,7 @@ impl Cli {
                 let config = crate::kata::grade::GradeConfig {
                     kata: args.kata,
                     katas: args.katas,
+                    max_timeouts: args.max_timeouts,
                     submissions: args.submissions,
                     jobs: resolve_jobs(args.jobs)?,
                     out: args.out,

@@ -50,6 +50,8 @@ pub(crate) struct GradeConfig {
     pub(crate) shard: Option<Shard>,
     pub(crate) progress: bool,
     pub(crate) limits: Limits,
+    /// Timed-out tests after which a submission is given up on (0: never).
+    pub(crate) max_timeouts: u32,
 }
 
 /// One student's submission.
@@ -112,12 +114,13 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
         .with_context(|| format!("creating `{}`", results_dir.display()))?;
     let kata_hash = catalog::content_hash(&kata);
     let points_key = format!(
-        "{}|{:?}|{:?}|{:?}|{:?}",
+        "{}|{:?}|{:?}|{:?}|{:?}|{}",
         kata.meta.points,
         kata.meta.test_points,
         kata.meta.time_limit,
         config.limits.memory_bytes,
-        kata.meta.grading
+        kata.meta.grading,
+        config.max_timeouts
     );
 
     let mut todo = Vec::new();
@@ -151,14 +154,16 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
     let mut planned = Vec::with_capacity(todo.len());
     for (submission, _) in &todo {
         let display = format!("{}.py", submission.student);
-        planned.push(runner::plan_run(
+        let mut run = runner::plan_run(
             &kata,
             &submission.file,
             &display,
             TestSet::All,
             &config.limits,
             isolation,
-        )?);
+        )?;
+        run.give_up_after_timeouts(config.max_timeouts);
+        planned.push(run);
     }
     let bar = progress_bar(config.progress, todo.len());
     // Another process reading this one's descriptors through /proc (a

@@ -367,6 +367,7 @@ pub(crate) fn run_tests(
         namespace: "main".to_owned(),
         blocks: job_blocks,
         limits: limits.clone(),
+        give_up_after_timeouts: 0,
     };
     let scratch = crate::scratch::create()?;
     let options = PoolOptions {

@@ -110,6 +110,14 @@ pub(crate) struct PlannedRun {
     time_limit: Duration,
 }
 
+impl PlannedRun {
+    /// Gives up on the run (the rest of its tests are `timeout`s, not run)
+    /// after `timeouts` tests timed out; 0 never gives up.
+    pub(crate) fn give_up_after_timeouts(&mut self, timeouts: u32) {
+        self.job.give_up_after_timeouts = timeouts;
+    }
+}
+
 /// Prepares a run of the tests of `kata` against the Python file
 /// `code_path` (`display` is how tracebacks name it).
 pub(crate) fn plan_run(
@@ -200,6 +208,7 @@ pub(crate) fn plan_run(
         namespace: "kata".to_owned(),
         blocks,
         limits: limits.clone(),
+        give_up_after_timeouts: 0,
     };
     Ok(PlannedRun {
         job,
@@ -371,6 +380,12 @@ pub(crate) fn to_result(
         BlockEnd::Crash { reason } | BlockEnd::NotRun { reason } => {
             result.status = TestStatus::Crash;
             result.message = reason;
+        }
+        BlockEnd::GaveUp { timeouts } => {
+            result.status = TestStatus::Timeout;
+            result.message = format!(
+                "not run: {timeouts} earlier tests timed out, so the submission was given up on"
+            );
         }
         BlockEnd::Finished { record } => match record.status.as_str() {
             "ok" => {}

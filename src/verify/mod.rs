@@ -422,6 +422,7 @@ fn plan_jobs(
                 namespace: plan.namespace.to_owned(),
                 blocks: job_blocks,
                 limits: config.limits.clone(),
+                give_up_after_timeouts: 0,
             });
             origins.insert(
                 id,

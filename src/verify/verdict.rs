@@ -46,6 +46,10 @@ pub(crate) fn judge(file: &str, block: &Block, run: BlockRun) -> BlockResult {
             result.status = Status::Crash;
             result.message = reason;
         }
+        BlockEnd::GaveUp { timeouts } => {
+            result.status = Status::Timeout;
+            result.message = format!("not run: {timeouts} earlier blocks timed out");
+        }
         BlockEnd::Finished { record } => match record.status.as_str() {
             "skip" => {
                 result.status = Status::Skip;
@@ -109,6 +113,10 @@ pub(crate) fn setup_failure(config_file: &str, run: &BlockRun) -> Option<SetupFa
         BlockEnd::Crash { reason } | BlockEnd::NotRun { reason } => {
             (reason.clone(), output_detail(&run.stdout.text, &stderr))
         }
+        BlockEnd::GaveUp { timeouts } => (
+            format!("not run: {timeouts} earlier blocks timed out"),
+            None,
+        ),
     };
     Some(SetupFailure {
         message: format!("the `setup` code of `{config_file}` failed: {what}"),

@@ -21,6 +21,10 @@ pub(crate) struct SessionJob {
     pub(crate) namespace: String,
     pub(crate) blocks: Vec<JobBlock>,
     pub(crate) limits: Limits,
+    /// After this many timed-out blocks the rest are not run (0: never give
+    /// up). A hanging submission then costs a few time limits, not one per test.
+    #[serde(default)]
+    pub(crate) give_up_after_timeouts: u32,
 }
 
 /// A block as the harness runs it.
@@ -126,6 +130,9 @@ pub(crate) enum BlockEnd {
     /// An earlier block of the session could not be replayed after a crash or
     /// timeout, so this block never ran.
     NotRun { reason: String },
+    /// `timeouts` earlier blocks of the session timed out, the most the job
+    /// allows (`give_up_after_timeouts`), so this block never ran.
+    GaveUp { timeouts: u32 },
 }
 
 /// The `end` record the Python harness writes for a block.

@@ -114,6 +114,7 @@ fn run_job(
 ) -> Result<()> {
     let mut pending: Vec<usize> = (0..job.blocks.len()).collect();
     let mut replay: Vec<usize> = Vec::new();
+    let mut timeouts = 0;
     while !pending.is_empty() {
         let replay_set: HashSet<usize> = replay.iter().copied().collect();
         let run_list: Vec<usize> = replay.iter().chain(pending.iter()).copied().collect();
@@ -146,6 +147,7 @@ fn run_job(
             }
             Some((index, end)) => {
                 let setup_died = job.blocks[index].setup_file.is_some();
+                let timed_out = matches!(end.end, BlockEnd::Timeout { .. });
                 channel.send(&WorkerEvent::Block {
                     job: job.id,
                     index,
@@ -156,6 +158,30 @@ fn run_job(
                         duration_ms: end.duration_ms,
                     }),
                 })?;
+                if timed_out {
+                    timeouts += 1;
+                }
+                let give_up = job.give_up_after_timeouts > 0
+                    && timeouts >= job.give_up_after_timeouts
+                    && !setup_died;
+                if give_up {
+                    for &left in pending
+                        .iter()
+                        .filter(|&&i| i != index && !finished.contains(&i))
+                    {
+                        channel.send(&WorkerEvent::Block {
+                            job: job.id,
+                            index: left,
+                            run: Box::new(BlockRun {
+                                end: BlockEnd::GaveUp { timeouts },
+                                stdout: Captured::default(),
+                                stderr: Captured::default(),
+                                duration_ms: 0.0,
+                            }),
+                        })?;
+                    }
+                    break;
+                }
                 if setup_died {
                     // Without its setup the session's blocks cannot run.
                     for &left in pending
@@ -196,6 +222,7 @@ fn describe_end(end: &DeadBlock) -> String {
         BlockEnd::Timeout { limit_ms } => format!("timed out after {limit_ms} ms"),
         BlockEnd::Crash { reason } => reason.clone(),
         BlockEnd::NotRun { reason } => reason.clone(),
+        BlockEnd::GaveUp { timeouts } => format!("{timeouts} blocks timed out"),
         BlockEnd::Finished { .. } => "finished".to_owned(),
     }
 }
