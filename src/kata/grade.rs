@@ -112,7 +112,10 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
     let kata_hash = catalog::content_hash(&kata);
     let points_key = format!(
         "{}|{:?}|{:?}|{:?}",
-        kata.meta.points, kata.meta.test_points, kata.meta.time_limit, config.limits.memory_bytes
+        kata.meta.points,
+        kata.meta.test_points,
+        kata.meta.time_limit,
+        kata.meta.limits.overrides().applied_to(&config.limits)
     );
 
     let mut todo = Vec::new();

@@ -204,6 +204,7 @@ fn exercise_kata(display: &str, document: &Document, index: usize) -> Result<Kat
             hints: block.directives.hints.clone(),
             tags: vec!["from a guide".to_owned()],
             test_points: Default::default(),
+            limits: Default::default(),
         },
         readme,
         starter,
@@ -357,13 +358,18 @@ pub(crate) fn run_tests(
             job
         })
         .collect();
+    // The blocks' limit directives, as `kata verify` reads them.
+    let mut session_limits = crate::limits::LimitOverrides::default();
+    for &b in &run {
+        session_limits.widen(&document.blocks[b].directives.limits);
+    }
     let job = SessionJob {
         id: 0,
         filename: exercise.display.clone(),
         source: exercise.source.clone(),
         namespace: "main".to_owned(),
         blocks: job_blocks,
-        limits: limits.clone(),
+        limits: session_limits.applied_to(limits),
     };
     let scratch = crate::scratch::create()?;
     let options = PoolOptions {
@@ -385,6 +391,7 @@ pub(crate) fn run_tests(
         std::ops::ControlFlow::Continue(())
     })?;
     crate::worker::sys::kill_stray_children();
+    crate::worker::processes::remove_stale();
     drop(scratch);
     if let Some(signal) = crate::signals::received() {
         bail!("interrupted by {}", crate::signals::name(signal));
