@@ -10,9 +10,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config;
 use crate::exit_code::{EXIT_CODES_HELP, ExitStatus};
+use crate::limits::{self, Kind, LimitOverrides, Setting, default_limits, grade_limits};
 use crate::report::{HumanOptions, HumanReporter, MachineFormat, Reporter};
 use crate::verify::{Filter, Shard, VerifyConfig};
-use crate::limits::{self, Kind, LimitOverrides, Setting, default_limits, grade_limits};
 
 /// Verify the Python in Markdown guides, practise katas, grade them.
 #[derive(Debug, Parser)]
@@ -445,7 +445,6 @@ impl ColorWhen {
     }
 }
 
-
 impl Cli {
     pub(crate) fn run(self) -> Result<ExitStatus> {
         if self.version {
@@ -578,7 +577,6 @@ impl Cli {
         }
     }
 }
-
 
 /// `--jobs`, or the number of cores.
 fn resolve_jobs(jobs: Option<usize>) -> Result<usize> {

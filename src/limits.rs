@@ -301,10 +301,7 @@ impl Visitor<'_> for SettingVisitor {
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Setting, E> {
         match u64::try_from(value) {
             Ok(value) => self.visit_u64(value),
-            Err(_) => Err(E::custom(format!(
-                "{value} is not {}",
-                self.0.example()
-            ))),
+            Err(_) => Err(E::custom(format!("{value} is not {}", self.0.example()))),
         }
     }
 }

@@ -531,12 +531,7 @@ mod tests {
             None,
             &[],
         );
-        case(
-            "python {memory=\"512M\"}",
-            Directives::default(),
-            None,
-            &[],
-        );
+        case("python {memory=\"512M\"}", Directives::default(), None, &[]);
         case(
             "python memory=\"512M\"",
             limited(LimitOverrides {

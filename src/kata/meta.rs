@@ -151,7 +151,10 @@ mod tests {
                 ..LimitOverrides::default()
             }
         );
-        assert_eq!(parse(GOOD).unwrap().limits.overrides(), LimitOverrides::default());
+        assert_eq!(
+            parse(GOOD).unwrap().limits.overrides(),
+            LimitOverrides::default()
+        );
         let err = parse(&format!("{GOOD}\n[limits]\nmemroy = \"1G\"\n")).unwrap_err();
         assert!(err.starts_with("line 8:"), "{err}");
         assert!(err.contains("unknown field `memroy`"), "{err}");

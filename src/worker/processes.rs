@@ -75,10 +75,11 @@ impl ProcessLimiter {
         };
         if matches!(self, ProcessLimiter::Unknown) {
             let name = format!("{PREFIX}{}", std::process::id());
-            *self = match cgroup_parent().map(|parent| ZygoteCgroup::create(&parent.join(name), max)) {
-                Some(Ok(cgroup)) => ProcessLimiter::Cgroup(cgroup),
-                _ => fallback(),
-            };
+            *self =
+                match cgroup_parent().map(|parent| ZygoteCgroup::create(&parent.join(name), max)) {
+                    Some(Ok(cgroup)) => ProcessLimiter::Cgroup(cgroup),
+                    _ => fallback(),
+                };
         }
         if let ProcessLimiter::Cgroup(cgroup) = self {
             if cgroup.set_max(max).is_err() {
@@ -195,7 +196,8 @@ fn cgroup_parent_in(own: &str, root: &Path) -> Option<PathBuf> {
     let mut unified = None;
     for line in own.lines() {
         let mut fields = line.splitn(3, ':');
-        let (Some(_), Some(controllers), Some(path)) = (fields.next(), fields.next(), fields.next())
+        let (Some(_), Some(controllers), Some(path)) =
+            (fields.next(), fields.next(), fields.next())
         else {
             continue;
         };
@@ -232,7 +234,10 @@ fn user_tasks() -> u64 {
     let mut tasks = 0;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if !name.to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) {
+        if !name
+            .to_str()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
             continue;
         }
         let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else {

@@ -235,7 +235,8 @@ impl ChildSetup {
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
             // Join the session's cgroup first, so that nothing the child
             // starts is ever outside it ("0" is the writing process).
-            if self.cgroup_procs >= 0 && libc::write(self.cgroup_procs, b"0".as_ptr().cast(), 1) != 1
+            if self.cgroup_procs >= 0
+                && libc::write(self.cgroup_procs, b"0".as_ptr().cast(), 1) != 1
             {
                 libc::_exit(71);
             }

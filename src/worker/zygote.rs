@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::processes::ProcessLimiter;
 use super::protocol::{
     BlockEnd, BlockRun, Captured, HarnessRecord, JobBlock, SessionJob, WorkerEvent,
 };
-use super::processes::ProcessLimiter;
 use super::sys::{self, ReadResult};
 use crate::python::Harness;
 
@@ -422,7 +422,6 @@ fn run_child(
     // the cgroup, when there is one, also names what escaped the group.
     processes.kill_remaining();
     sys::kill_stray_children();
-    drop(processes);
 
     let done: HashSet<usize> = supervisor.finished.iter().copied().collect();
     let first_unfinished = run_list.iter().copied().find(|i| !done.contains(i));

@@ -81,10 +81,16 @@ fn process_limit_enforced() -> bool {
         let (_, controllers, path) = (fields.next(), fields.next(), fields.next());
         let relative = path.unwrap_or("/").trim_start_matches('/');
         match controllers {
-            Some("") => ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"].iter().any(|mount| {
-                std::fs::read_to_string(Path::new(mount).join(relative).join("cgroup.subtree_control"))
+            Some("") => ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"]
+                .iter()
+                .any(|mount| {
+                    std::fs::read_to_string(
+                        Path::new(mount)
+                            .join(relative)
+                            .join("cgroup.subtree_control"),
+                    )
                     .is_ok_and(|text| text.split_whitespace().any(|c| c == "pids"))
-            }),
+                }),
             Some(list) if list.split(',').any(|c| c == "pids") => Path::new("/sys/fs/cgroup/pids")
                 .join(relative)
                 .join("cgroup.procs")
@@ -120,7 +126,10 @@ fn stale_cgroups() -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(pid) = name.strip_prefix("kata-").and_then(|p| p.parse::<u32>().ok()) else {
+            let Some(pid) = name
+                .strip_prefix("kata-")
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
                 continue;
             };
             if !Path::new(&format!("/proc/{pid}")).exists() {
@@ -228,7 +237,10 @@ fn the_configuration_file_sets_limits_and_flags_win() {
     let guide = format!("# Config\n\n```python\n{probe}```\n\n```output\n200\n```\n");
     let dir = Dir::new(&[
         ("guide.md", &guide),
-        ("kata.toml", "[limits]\nopen_files = 200\nmemory = \"none\"\n"),
+        (
+            "kata.toml",
+            "[limits]\nopen_files = 200\nmemory = \"none\"\n",
+        ),
     ]);
     dir.verify(&[]).assert_code(0);
     let output = dir.verify(&["--max-open-files", "300"]);
@@ -237,7 +249,10 @@ fn the_configuration_file_sets_limits_and_flags_win() {
         output.result_at("guide.md", 3)["actual"].as_str().unwrap(),
         "300\n"
     );
-    let dir = Dir::new(&[("guide.md", ""), ("kata.toml", "[limits]\nopen_files = \"lots\"\n")]);
+    let dir = Dir::new(&[
+        ("guide.md", ""),
+        ("kata.toml", "[limits]\nopen_files = \"lots\"\n"),
+    ]);
     let output = dir.verify(&[]);
     output.assert_code(2);
     output.assert_stderr_contains("`kata.toml`, line 2");
@@ -265,7 +280,9 @@ fn invalid_limit_directives_and_flags_are_reported() {
 #[test]
 fn a_fork_bomb_ends_with_a_verdict_and_leaves_nothing() {
     if !process_limit_enforced() {
-        eprintln!("skipped: root without a writable pids cgroup, the process limit is not enforced");
+        eprintln!(
+            "skipped: root without a writable pids cgroup, the process limit is not enforced"
+        );
         return;
     }
     let guide = "# Bombs\n\n```python timeout=20s\nimport os\nwhile True:\n    os.fork()\n```\n\n```python isolated processes=8 timeout=20s\nimport threading\nstop = threading.Event()\nstarted = 0\ntry:\n    for _ in range(20):\n        threading.Thread(target=stop.wait).start()\n        started += 1\nfinally:\n    stop.set()\n    print(started)\n```\n\n```python\nprint('after')\n```\n\n```output\nafter\n```\n";
@@ -345,7 +362,10 @@ fn a_katas_limits_win_over_the_command_line() {
     // grade: the default for grading is 256 open files.
     assert_eq!(grade_status(&without, &[]), "fail");
     assert_eq!(grade_status(&without, &["--max-open-files", "100"]), "pass");
-    assert_eq!(grade_status(&with_limits, &["--max-open-files", "50"]), "pass");
+    assert_eq!(
+        grade_status(&with_limits, &["--max-open-files", "50"]),
+        "pass"
+    );
 
     // check: the solution must pass under the kata's limits.
     let check = |dir: &Dir, args: &[&str]| {
@@ -370,8 +390,14 @@ fn a_katas_limits_win_over_the_command_line() {
         std::fs::create_dir_all(dir.path("ws/.kata")).unwrap();
         Kata::new()
             .args(["run", "limits/nofile", "--color", "never"])
-            .args([std::ffi::OsStr::new("--katas"), dir.path("katas").as_os_str()])
-            .args([std::ffi::OsStr::new("--workspace"), dir.path("ws").as_os_str()])
+            .args([
+                std::ffi::OsStr::new("--katas"),
+                dir.path("katas").as_os_str(),
+            ])
+            .args([
+                std::ffi::OsStr::new("--workspace"),
+                dir.path("ws").as_os_str(),
+            ])
             .args(args)
             .run()
     };
