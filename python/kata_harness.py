@@ -61,6 +61,8 @@ __all__ = ["warm_up", "run_session"]
 _os_write = _os.write
 _CodeType = type(compile('', '', 'exec'))
 _os_read = _os.read
+_os_getpid = _os.getpid
+_os_exit = _os._exit
 _os_getcwd = _os.getcwd
 _os_dup = _os.dup
 _os_dup2 = _os.dup2
@@ -717,9 +719,23 @@ class _Session:
         self.saved_fds = {}
         self.index = None   # index of the block being run, if any
         self.kata = None    # kata_tests.KataSession, for kata runs
+        self.pid = _os_getpid()
+
+    def leave_if_forked(self):
+        """End a process the block forked that came back into the harness.
+
+        A fork (``os.fork()`` without ``_exit``, a fork bomb) returns into
+        the block in both processes; when the copy's block ends, the copy
+        must neither report (its records would be taken for the block's, or
+        corrupt the channel) nor take the session's acks. It ends there, as
+        a script's fork does at the end of the script.
+        """
+        if _os_getpid() != self.pid:
+            _os_exit(0)
 
     # -- records ---------------------------------------------------------
     def emit(self, record):
+        self.leave_if_forked()
         if not self.alive:
             return False
         data = _str_encode(_dumps(record) + "\n", "ascii")

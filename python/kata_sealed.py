@@ -906,20 +906,16 @@ def preload_imports(sources):
                 pass
 
 
-def drop_privileges(limits):
+def drop_privileges():
     """Under root, become ``nobody`` in a working directory of its own, so
-    the tests' process, kata and other sessions are out of reach; then the
-    process limit applies (the kernel ignores it for root)."""
+    the tests' process, kata and other sessions are out of reach (the
+    session's process limit is its pids cgroup, which it stays in)."""
     if _os.geteuid() != 0:
         return
     _os.chown(".", NOBODY, NOBODY)
     _os.setgroups([])
     _os.setgid(NOBODY)
     _os.setuid(NOBODY)
-    processes = limits.get("processes") if _type(limits) is dict else None
-    if _type(processes) is _int and processes > 0:
-        import resource
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
 def _submission_main(sock, spec):
@@ -933,7 +929,7 @@ def _submission_main(sock, spec):
         try:
             if spec.get("unprivileged"):
                 preload_imports([spec["source"]])
-                drop_privileges(spec.get("limits"))
+                drop_privileges()
             module = _type(_sys)(spec.get("module") or "solution")
             module.__file__ = spec["path"]
             _sys.modules[module.__name__] = module

@@ -284,7 +284,7 @@ def load(spec_json, state):
                     with open(test["path"], encoding="utf-8") as handle:
                         test["source"] = handle.read()
             kata_sealed.preload_imports([source] + [t["source"] for t in spec.get("tests") or ()])
-            kata_sealed.drop_privileges(spec.get("limits"))
+            kata_sealed.drop_privileges()
         module = _type(_sys)(module_name)
         module.__file__ = path
         _sys.modules[module_name] = module

@@ -10,9 +10,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::config;
 use crate::exit_code::{EXIT_CODES_HELP, ExitStatus};
+use crate::limits::{self, Kind, LimitOverrides, Setting, default_limits, grade_limits};
 use crate::report::{HumanOptions, HumanReporter, MachineFormat, Reporter};
 use crate::verify::{Filter, Shard, VerifyConfig};
-use crate::worker::protocol::Limits;
 
 /// Verify the Python in Markdown guides, practise katas, grade them.
 #[derive(Debug, Parser)]
@@ -60,6 +60,8 @@ enum Command {
         format: RunFormat,
         #[command(flatten)]
         katas: KataArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Run your file for a kata on every save until it passes, then move on to
     /// the next kata of its topic. Keys: n next, h hint, l list, r run, q quit.
@@ -69,6 +71,8 @@ enum Command {
         target: Option<String>,
         #[command(flatten)]
         katas: KataArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Show the next hint for a kata (one more each time).
     Hint {
@@ -118,6 +122,8 @@ enum Command {
         /// Worker processes to run at once [default: the number of cores].
         #[arg(short = 'j', long, env = "KATA_JOBS")]
         jobs: Option<usize>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Grade submissions with a kata's public and hidden tests, each in its own sandboxed process.
     #[command(after_help = EXIT_CODES_HELP)]
@@ -195,6 +201,66 @@ struct VerifyArgs {
     /// Ignore configuration files.
     #[arg(long)]
     no_config: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Resource limits of the processes that run the code, for this run. A
+/// block's directive (`memory=2G`) or a kata's `[limits]` wins over them.
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Address space per session (`RLIMIT_AS`), e.g. `2G`, `512M`, or `none`
+    /// [default: 4G; 1G for grade].
+    #[arg(long, value_name = "SIZE", value_parser = memory_setting)]
+    max_memory: Option<Setting>,
+    /// Output kept per stream per block; the rest is dropped and counted,
+    /// e.g. `4M`, `64K` [default: 1M; 64K for grade].
+    #[arg(long, value_name = "SIZE", value_parser = output_setting)]
+    max_output: Option<Setting>,
+    /// Largest file a session may write (`RLIMIT_FSIZE`), e.g. `1G`, or `none`
+    /// [default: 256M; 16M for grade].
+    #[arg(long, value_name = "SIZE", value_parser = file_size_setting)]
+    max_file_size: Option<Setting>,
+    /// Open file descriptors per process (`RLIMIT_NOFILE`), or `none`
+    /// [default: 1024; 256 for grade].
+    #[arg(long, value_name = "N", value_parser = open_files_setting)]
+    max_open_files: Option<Setting>,
+    /// Processes and threads a session may have at once, or `none`
+    /// [default: 256; 128 for grade].
+    #[arg(long, value_name = "N", value_parser = processes_setting)]
+    max_processes: Option<Setting>,
+}
+
+impl LimitArgs {
+    fn overrides(&self) -> LimitOverrides {
+        LimitOverrides {
+            memory: self.max_memory,
+            output: self.max_output,
+            file_size: self.max_file_size,
+            open_files: self.max_open_files,
+            processes: self.max_processes,
+        }
+    }
+}
+
+fn memory_setting(text: &str) -> Result<Setting, String> {
+    limits::parse(Kind::Memory, text)
+}
+
+fn output_setting(text: &str) -> Result<Setting, String> {
+    limits::parse(Kind::Output, text)
+}
+
+fn file_size_setting(text: &str) -> Result<Setting, String> {
+    limits::parse(Kind::FileSize, text)
+}
+
+fn open_files_setting(text: &str) -> Result<Setting, String> {
+    limits::parse(Kind::OpenFiles, text)
+}
+
+fn processes_setting(text: &str) -> Result<Setting, String> {
+    limits::parse(Kind::Processes, text)
 }
 
 /// Where katas and your work are.
@@ -272,6 +338,8 @@ struct GradeArgs {
     /// remaining tests count as timeouts without running (0: run them all).
     #[arg(long, value_name = "N", default_value_t = 2)]
     max_timeouts: u32,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -381,17 +449,6 @@ impl ColorWhen {
     }
 }
 
-/// Default limits for the process that runs a session.
-fn default_limits() -> Limits {
-    Limits {
-        output_bytes: 1 << 20,
-        memory_bytes: 4 << 30,
-        file_size_bytes: 256 << 20,
-        open_files: 1024,
-        kill_grace_ms: 200,
-    }
-}
-
 impl Cli {
     pub(crate) fn run(self) -> Result<ExitStatus> {
         if self.version {
@@ -414,15 +471,24 @@ impl Cli {
                 target,
                 format,
                 katas,
+                limits,
             }) => {
                 let format = match format {
                     RunFormat::Human => crate::kata::RunFormat::Human,
                     RunFormat::Json => crate::kata::RunFormat::Json,
                 };
-                crate::kata::run(&kata_config(katas, self.color), target.as_deref(), format)
+                let mut config = kata_config(katas, self.color);
+                limits.overrides().apply(&mut config.limits);
+                crate::kata::run(&config, target.as_deref(), format)
             }
-            Some(Command::Watch { target, katas }) => {
-                crate::kata::watch::watch(&kata_config(katas, self.color), target.as_deref())
+            Some(Command::Watch {
+                target,
+                katas,
+                limits,
+            }) => {
+                let mut config = kata_config(katas, self.color);
+                limits.overrides().apply(&mut config.limits);
+                crate::kata::watch::watch(&config, target.as_deref())
             }
             Some(Command::Hint { target, katas }) => {
                 crate::kata::hint(&kata_config(katas, self.color), target.as_deref())
@@ -458,7 +524,11 @@ impl Cli {
                 )?;
                 Ok(ExitStatus::Success)
             }
-            Some(Command::Check { paths, jobs }) => {
+            Some(Command::Check {
+                paths,
+                jobs,
+                limits,
+            }) => {
                 let config = crate::kata::check::CheckConfig {
                     paths: if paths.is_empty() {
                         vec![PathBuf::from("katas")]
@@ -467,7 +537,7 @@ impl Cli {
                     },
                     jobs: resolve_jobs(jobs)?,
                     color: self.color.choice(),
-                    limits: default_limits(),
+                    limits: limits.overrides().applied_to(&default_limits()),
                 };
                 crate::kata::check::run(&config)
             }
@@ -493,7 +563,7 @@ impl Cli {
                     force: args.force,
                     shard: args.shard,
                     progress: !args.no_progress,
-                    limits: grade_limits(),
+                    limits: args.limits.overrides().applied_to(&grade_limits()),
                 };
                 crate::kata::grade::run(&config)
             }
@@ -510,17 +580,6 @@ impl Cli {
                 })
             }
         }
-    }
-}
-
-/// Limits for a graded submission: tighter than for a guide.
-fn grade_limits() -> Limits {
-    Limits {
-        output_bytes: 64 << 10,
-        memory_bytes: 1 << 30,
-        file_size_bytes: 16 << 20,
-        open_files: 256,
-        kill_grace_ms: 100,
     }
 }
 
@@ -593,6 +652,7 @@ fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
         paths: args.paths,
         jobs: args.jobs,
         timeout: args.timeout,
+        limits: args.limits.overrides(),
     };
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let resolved = config::resolve(overrides, file.as_ref(), cores);
@@ -613,7 +673,7 @@ fn verify(args: VerifyArgs, color: ColorWhen) -> Result<ExitStatus> {
         paths,
         jobs: resolved.jobs,
         timeout: resolved.timeout,
-        limits: default_limits(),
+        limits: resolved.limits.applied_to(&default_limits()),
         update: args.update,
         filters: args.filter.iter().map(|text| Filter::parse(text)).collect(),
         fail_fast: args.fail_fast,

@@ -17,6 +17,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::limits::{LimitOverrides, LimitsTable};
+
 /// The file name of kata's own configuration file.
 pub(crate) const KATA_TOML: &str = "kata.toml";
 /// The Python project file whose `[tool.kata]` table is read.
@@ -70,6 +72,9 @@ struct RawConfig {
     /// Names of further environment variables passed through to the blocks.
     #[serde(default)]
     pass_env: Vec<Spanned<String>>,
+    /// Resource limits of the processes that run sessions (`[limits]`).
+    #[serde(default)]
+    limits: LimitsTable,
 }
 
 /// The part of a `pyproject.toml` that kata reads; everything else is ignored.
@@ -97,6 +102,7 @@ pub(crate) struct FileConfig {
     pub(crate) setup: Option<Setup>,
     pub(crate) env: Vec<(String, String)>,
     pub(crate) pass_env: Vec<String>,
+    pub(crate) limits: LimitOverrides,
 }
 
 /// The `setup` code and where it is written, for tracebacks.
@@ -349,6 +355,7 @@ fn validate(raw: RawConfig, text: &str, file: &Path) -> Result<FileConfig> {
         setup,
         env: raw.env.into_iter().collect(),
         pass_env,
+        limits: raw.limits.overrides(),
     })
 }
 
@@ -389,6 +396,7 @@ pub(crate) struct Overrides {
     pub(crate) paths: Vec<PathBuf>,
     pub(crate) jobs: Option<usize>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) limits: LimitOverrides,
 }
 
 /// The settings `kata verify` runs with, after precedence.
@@ -398,6 +406,8 @@ pub(crate) struct Resolved {
     pub(crate) paths: Vec<PathBuf>,
     pub(crate) jobs: usize,
     pub(crate) timeout: Duration,
+    /// The run's limits over kata's defaults (blocks' directives win over them).
+    pub(crate) limits: LimitOverrides,
 }
 
 /// Command line (or environment) first, then the file, then the default.
@@ -417,6 +427,9 @@ pub(crate) fn resolve(overrides: Overrides, file: Option<&FileConfig>, cores: us
             .timeout
             .or(file.and_then(|f| f.timeout))
             .unwrap_or(DEFAULT_TIMEOUT),
+        limits: overrides
+            .limits
+            .or(file.map(|f| f.limits).unwrap_or_default()),
     }
 }
 
@@ -443,6 +456,7 @@ impl FileConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::Setting;
 
     #[test]
     fn a_katas_metadata_is_not_configuration() {
@@ -478,6 +492,10 @@ import math
 """
 env = { GREETING = "hi" }
 pass_env = ["HF_HOME"]
+
+[limits]
+memory = "none"
+processes = 64
 "#,
         )
         .unwrap();
@@ -499,6 +517,14 @@ pass_env = ["HF_HOME"]
         assert_eq!(config.env, [("GREETING".to_owned(), "hi".to_owned())]);
         assert_eq!(config.pass_env, ["HF_HOME"]);
         assert!(config.exclude.is_some());
+        assert_eq!(
+            config.limits,
+            LimitOverrides {
+                memory: Some(Setting::Unlimited),
+                processes: Some(Setting::At(64)),
+                ..LimitOverrides::default()
+            }
+        );
     }
 
     #[test]
@@ -559,6 +585,11 @@ pass_env = ["HF_HOME"]
         assert!(message.contains("is not a duration"), "{message}");
         let message = error("exclude = [\"a/[b\"]\n");
         assert!(message.contains("bad `exclude` pattern"), "{message}");
+        let message = error("\n[limits]\noutput = \"none\"\n");
+        assert!(message.contains("line 3"), "{message}");
+        assert!(message.contains("cannot be unlimited"), "{message}");
+        let message = error("[limits]\nram = \"1G\"\n");
+        assert!(message.contains("unknown field `ram`"), "{message}");
         let message = error("this is not toml\n");
         assert!(message.contains("`conf/kata.toml`, line 1"), "{message}");
     }
@@ -622,12 +653,21 @@ pass_env = ["HF_HOME"]
             paths: vec![PathBuf::from("../docs")],
             jobs: Some(3),
             timeout: Some(Duration::from_secs(1)),
+            limits: LimitOverrides {
+                memory: Some(Setting::At(1)),
+                processes: Some(Setting::At(2)),
+                ..LimitOverrides::default()
+            },
             ..FileConfig::default()
         };
         let given = Overrides {
             paths: vec![PathBuf::from("x.md")],
             jobs: Some(1),
             timeout: Some(Duration::from_secs(7)),
+            limits: LimitOverrides {
+                memory: Some(Setting::Unlimited),
+                ..LimitOverrides::default()
+            },
         };
         assert_eq!(
             resolve(given, Some(&file), 8),
@@ -635,6 +675,11 @@ pass_env = ["HF_HOME"]
                 paths: vec![PathBuf::from("x.md")],
                 jobs: 1,
                 timeout: Duration::from_secs(7),
+                limits: LimitOverrides {
+                    memory: Some(Setting::Unlimited),
+                    processes: Some(Setting::At(2)),
+                    ..LimitOverrides::default()
+                },
             }
         );
         assert_eq!(
@@ -643,6 +688,7 @@ pass_env = ["HF_HOME"]
                 paths: vec![PathBuf::from("../docs")],
                 jobs: 3,
                 timeout: Duration::from_secs(1),
+                limits: file.limits,
             }
         );
         assert_eq!(
@@ -651,6 +697,7 @@ pass_env = ["HF_HOME"]
                 paths: Vec::new(),
                 jobs: 8,
                 timeout: DEFAULT_TIMEOUT,
+                limits: LimitOverrides::default(),
             }
         );
         let only_timeout = Overrides {

@@ -9,6 +9,7 @@ mod exit_code;
 mod extract;
 mod file_events;
 mod kata;
+mod limits;
 mod python;
 mod report;
 mod runner;

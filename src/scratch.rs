@@ -9,9 +9,11 @@ use anyhow::{Context, Result};
 const PREFIX: &str = "kata-run-";
 
 /// Creates this run's scratch directory (removed when the value is dropped),
-/// after removing those that killed runs left behind.
+/// after removing those that killed runs left behind (and their session
+/// cgroups).
 pub(crate) fn create() -> Result<tempfile::TempDir> {
     remove_stale();
+    crate::worker::processes::remove_stale();
     tempfile::Builder::new()
         .prefix(&format!("{PREFIX}{}-", std::process::id()))
         .tempdir()

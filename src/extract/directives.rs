@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::{Directives, Language, Requirement};
+use crate::limits::{self, Kind, Setting};
 
 /// The directives of one info string.
 #[derive(Debug, Default, PartialEq)]
@@ -100,6 +101,11 @@ impl Info {
             },
             "session" => self.session(value, token),
             "requires" => self.requires(value, token),
+            "memory" => self.limit(Kind::Memory, value, token),
+            "output" => self.limit(Kind::Output, value, token),
+            "file-size" => self.limit(Kind::FileSize, value, token),
+            "open-files" => self.limit(Kind::OpenFiles, value, token),
+            "processes" => self.limit(Kind::Processes, value, token),
             "exercise" if is_exercise_name(value) => {
                 self.directives.exercise = Some(value.to_owned());
             }
@@ -138,6 +144,41 @@ impl Info {
                     token,
                     "expected a Python version or a module name such as `requires=3.12,numpy`",
                 ),
+            }
+        }
+    }
+
+    /// A resource limit. A guide may raise or lower one, but not lift it
+    /// altogether: `none` is for the command line and configuration files.
+    fn limit(&mut self, kind: Kind, value: &str, token: &str) {
+        let slot = match kind {
+            Kind::Memory => &mut self.directives.limits.memory,
+            Kind::Output => &mut self.directives.limits.output,
+            Kind::FileSize => &mut self.directives.limits.file_size,
+            Kind::OpenFiles => &mut self.directives.limits.open_files,
+            Kind::Processes => &mut self.directives.limits.processes,
+        };
+        match limits::parse(kind, value) {
+            Ok(setting @ Setting::At(_)) => *slot = Some(setting),
+            Ok(Setting::Unlimited) => self.invalid(
+                token,
+                "a block cannot lift a limit (`none` is for the command line and kata.toml); give a value",
+            ),
+            Err(_) => {
+                let key = token.split_once('=').map_or(token, |(key, _)| key);
+                let example = match kind {
+                    Kind::Memory => "2G",
+                    Kind::Output => "4M",
+                    Kind::FileSize => "512M",
+                    Kind::OpenFiles => "4096",
+                    Kind::Processes => "512",
+                };
+                let what = if matches!(kind, Kind::OpenFiles | Kind::Processes) {
+                    "a number"
+                } else {
+                    "a size"
+                };
+                self.invalid(token, &format!("expected {what} such as `{key}={example}`"));
             }
         }
     }
@@ -469,6 +510,69 @@ mod tests {
             None,
             &["invalid directive `session=\"\"` ignored: expected a session name"],
         );
+    }
+
+    #[test]
+    fn limit_directives() {
+        use crate::limits::LimitOverrides;
+        let limited = |limits: LimitOverrides| Directives {
+            limits,
+            ..Directives::default()
+        };
+        case(
+            "python memory=2G output=4M file-size=1K open-files=64 processes=8",
+            limited(LimitOverrides {
+                memory: Some(Setting::At(2 << 30)),
+                output: Some(Setting::At(4 << 20)),
+                file_size: Some(Setting::At(1 << 10)),
+                open_files: Some(Setting::At(64)),
+                processes: Some(Setting::At(8)),
+            }),
+            None,
+            &[],
+        );
+        case("python {memory=\"512M\"}", Directives::default(), None, &[]);
+        case(
+            "python memory=\"512M\"",
+            limited(LimitOverrides {
+                memory: Some(Setting::At(512 << 20)),
+                ..LimitOverrides::default()
+            }),
+            None,
+            &[],
+        );
+        for (info, warning) in [
+            (
+                "python memory=lots",
+                "invalid directive `memory=lots` ignored: expected a size such as `memory=2G`",
+            ),
+            (
+                "python memory=0",
+                "invalid directive `memory=0` ignored: expected a size such as `memory=2G`",
+            ),
+            (
+                "python output=",
+                "invalid directive `output=` ignored: expected a size such as `output=4M`",
+            ),
+            (
+                "python file-size=1.5G",
+                "invalid directive `file-size=1.5G` ignored: expected a size such as `file-size=512M`",
+            ),
+            (
+                "python open-files=1K",
+                "invalid directive `open-files=1K` ignored: expected a number such as `open-files=4096`",
+            ),
+            (
+                "python processes=-1",
+                "invalid directive `processes=-1` ignored: expected a number such as `processes=512`",
+            ),
+            (
+                "python memory=none",
+                "invalid directive `memory=none` ignored: a block cannot lift a limit (`none` is for the command line and kata.toml); give a value",
+            ),
+        ] {
+            case(info, Directives::default(), None, &[warning]);
+        }
     }
 
     #[test]

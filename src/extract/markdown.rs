@@ -9,20 +9,52 @@ use super::{Document, ExtractError};
 
 pub(crate) fn extract_document(bytes: &[u8]) -> Result<Document, ExtractError> {
     let text = std::str::from_utf8(bytes).map_err(|error| ExtractError::NotUtf8 {
-        line: 1 + bytes.get(..error.valid_up_to()).map_or(0, |valid| {
-            valid.iter().filter(|&&byte| byte == b'\n').count()
-        }),
+        line: 1 + line_ends_before(bytes, error.valid_up_to()),
     })?;
     let source = text.strip_prefix('\u{feff}').unwrap_or(text).to_owned();
-    let lines = LineIndex::new(&source);
-    let (items, mut warnings) = scan(without_front_matter(&source), &source, &lines);
-    let blocks = blocks(items, &source, &lines, &mut warnings);
+    // A lone `\r` ends a line for CommonMark (pulldown-cmark) and Python; the
+    // extractor reads a copy where it is a `\n` (same length, so every byte
+    // range is valid in `source` too), and its lines and line numbers agree.
+    let read = lone_cr_as_lf(&source);
+    let lines = LineIndex::new(&read);
+    let (items, mut warnings) = scan(without_front_matter(&read), &read, &lines);
+    let blocks = blocks(items, &read, &lines, &mut warnings);
     warnings.sort_by_key(|warning| warning.line);
     Ok(Document {
         source,
         blocks,
         warnings,
     })
+}
+
+/// Line ends (`\n`, `\r\n`, lone `\r`) in `bytes[..end]`.
+fn line_ends_before(bytes: &[u8], end: usize) -> usize {
+    let end = end.min(bytes.len());
+    (0..end)
+        .filter(|&at| bytes[at] == b'\n' || bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+        .count()
+}
+
+/// `text` with every `\r` that is not followed by `\n` replaced by `\n`.
+fn lone_cr_as_lf(text: &str) -> String {
+    let bytes = text.as_bytes();
+    if !bytes
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+    {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// `source` with YAML front matter (`---` on the first line up to a `---` or

@@ -156,6 +156,10 @@ pub(crate) struct Directives {
     pub(crate) exercise_tests: Option<String>,
     /// `<!-- hint: ... -->` comments before the block, in order.
     pub(crate) hints: Vec<String>,
+    /// `memory=2G`, `output=4M`, `file-size=`, `open-files=`, `processes=`:
+    /// limits of the process that runs the block's session (the most
+    /// permissive of the session's blocks).
+    pub(crate) limits: crate::limits::LimitOverrides,
 }
 
 /// When a block runs within its namespace.

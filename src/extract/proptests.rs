@@ -48,6 +48,8 @@ const CONTENTS: &[&str] = &[
     "```python {test=\"xfail\"}",
     "```python {group=\"g\"}",
     "```python bogus=1",
+    "```python memory=2G processes=8",
+    "```python output=none",
     "``` python",
     "```python\tx",
     "```output",
@@ -129,7 +131,8 @@ fn content() -> impl Strategy<Value = String> {
 
 /// A Markdown-like document: lines of container prefixes and interesting
 /// contents, with `\n` or `\r\n` line ends (sometimes mixed), maybe a BOM,
-/// maybe no final line end. No lone `\r`: see [`markdown_with_lone_cr`].
+/// maybe no final line end. No lone `\r` (the `--update` properties use it
+/// too): see [`markdown_with_lone_cr`].
 pub(crate) fn markdown() -> impl Strategy<Value = String> {
     markdown_with_lone_cr().prop_map(|text| without_lone_cr(&text))
 }
@@ -146,8 +149,8 @@ fn without_lone_cr(text: &str) -> String {
     out
 }
 
-/// [`markdown`] with lone `\r`s, which CommonMark (and Python) read as line
-/// ends but kata's line numbering does not (a known bug).
+/// [`markdown`] with lone `\r`s, which CommonMark, Python and kata read as
+/// line ends.
 pub(crate) fn markdown_with_lone_cr() -> impl Strategy<Value = String> {
     let line = (
         prop::sample::select(PREFIXES),
@@ -185,10 +188,16 @@ pub(crate) fn markdown_with_lone_cr() -> impl Strategy<Value = String> {
         })
 }
 
+/// Lines of `text`: `\n`, `\r\n` and a lone `\r` end a line, as in
+/// CommonMark and Python.
+fn line_count(text: &str) -> usize {
+    text.replace("\r\n", "\n").split(['\n', '\r']).count()
+}
+
 /// What must hold of every document the extractor returns.
 pub(crate) fn check_document(document: &Document) -> Result<(), TestCaseError> {
     let source = &document.source;
-    let line_count = source.split('\n').count();
+    let line_count = line_count(source);
     let mut previous_fence = 0;
     for block in &document.blocks {
         let at = block.fence_line;
@@ -266,7 +275,10 @@ fn check_ranges(
                 source.len()
             )));
         };
-        prop_assert!(!line.contains('\n'), "range {range:?} spans lines");
+        prop_assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "range {range:?} spans lines"
+        );
         sliced.push(line);
     }
     let lines: Vec<&str> = text.lines().collect();
@@ -279,17 +291,13 @@ proptest! {
 
     #[test]
     fn proptest_arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
-        // Lone `\r`s are a known bug (below): only no panic is checked then.
-        if let Ok(document) = extract_document(&bytes)
-            && without_lone_cr(&document.source) == document.source
-        {
+        if let Ok(document) = extract_document(&bytes) {
             check_document(&document)?;
         }
     }
 
     #[test]
     fn proptest_arbitrary_text_reads_and_indexes(text in any::<String>()) {
-        let text = without_lone_cr(&text);
         let document = extract_document(text.as_bytes())
             .map_err(|error| TestCaseError::fail(format!("UTF-8 refused: {error}")))?;
         check_document(&document)?;
@@ -302,11 +310,9 @@ proptest! {
         check_document(&document)?;
     }
 
-    /// Known bug, found by these properties: a lone `\r` is a line end to
-    /// pulldown-cmark and Python, not to kata's line index, so the lines of
-    /// a block and their ranges disagree. Run with `-- --ignored`.
+    /// Found by these properties (and fixed): a lone `\r` is a line end to
+    /// pulldown-cmark and Python, and now to kata's line index too.
     #[test]
-    #[ignore = "known bug: lone CR line ends (see the report in tests/misbehaviour/README.md)"]
     fn proptest_markdown_with_lone_cr_reads_and_indexes(text in markdown_with_lone_cr()) {
         let document = extract_document(text.as_bytes())
             .map_err(|error| TestCaseError::fail(format!("UTF-8 refused: {error}")))?;
@@ -318,7 +324,12 @@ proptest! {
         let mut bytes = text.into_bytes();
         let index = at.index(bytes.len() + 1);
         bytes.insert(index, 0xff);
-        let line = 1 + bytes[..index].iter().filter(|&&byte| byte == b'\n').count();
+        // A `\r\n` split by the bad byte leaves a lone `\r`: a line end.
+        let line = 1 + (0..index)
+            .filter(|&at| {
+                bytes[at] == b'\n' || bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n')
+            })
+            .count();
         prop_assert_eq!(
             extract_document(&bytes),
             Err(super::ExtractError::NotUtf8 { line })

@@ -118,7 +118,7 @@ pub(crate) fn run(config: &GradeConfig) -> Result<ExitStatus> {
         kata.meta.points,
         kata.meta.test_points,
         kata.meta.time_limit,
-        config.limits.memory_bytes,
+        kata.meta.limits.overrides().applied_to(&config.limits),
         kata.meta.grading,
         config.max_timeouts
     );

@@ -207,6 +207,7 @@ fn exercise_kata(display: &str, document: &Document, index: usize) -> Result<Kat
             // Its checks are the guide's own blocks, run in the example's
             // namespace: they cannot cross a process boundary.
             grading: super::meta::Grading::InProcess,
+            limits: Default::default(),
         },
         readme,
         starter,
@@ -360,13 +361,18 @@ pub(crate) fn run_tests(
             job
         })
         .collect();
+    // The blocks' limit directives, as `kata verify` reads them.
+    let mut session_limits = crate::limits::LimitOverrides::default();
+    for &b in &run {
+        session_limits.widen(&document.blocks[b].directives.limits);
+    }
     let job = SessionJob {
         id: 0,
         filename: exercise.display.clone(),
         source: exercise.source.clone(),
         namespace: "main".to_owned(),
         blocks: job_blocks,
-        limits: limits.clone(),
+        limits: session_limits.applied_to(limits),
         give_up_after_timeouts: 0,
     };
     let scratch = crate::scratch::create()?;
@@ -389,6 +395,7 @@ pub(crate) fn run_tests(
         std::ops::ControlFlow::Continue(())
     })?;
     crate::worker::sys::kill_stray_children();
+    crate::worker::processes::remove_stale();
     drop(scratch);
     if let Some(signal) = crate::signals::received() {
         bail!("interrupted by {}", crate::signals::name(signal));

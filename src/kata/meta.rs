@@ -69,6 +69,11 @@ pub(crate) struct KataMeta {
     /// `grading = "sealed"` (the default) or `"in-process"`.
     #[serde(default)]
     pub(crate) grading: Grading,
+    /// Resource limits of the process that runs the tests (`[limits]`:
+    /// `memory`, `output`, `file_size`, `open_files`, `processes`); they
+    /// win over kata's defaults and over the command line's.
+    #[serde(default)]
+    pub(crate) limits: crate::limits::LimitsTable,
 }
 
 fn default_points() -> u32 {
@@ -150,5 +155,32 @@ mod tests {
         assert!(err.contains("not a duration"), "{err}");
         let err = parse(&GOOD.replace("format_version = 1", "format_version = 9")).unwrap_err();
         assert!(err.contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn reads_limits_and_refuses_unknown_ones() {
+        use crate::limits::{LimitOverrides, Setting};
+        let meta = parse(&format!(
+            "{GOOD}\n[limits]\nmemory = \"512M\"\nprocesses = 16\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            meta.limits.overrides(),
+            LimitOverrides {
+                memory: Some(Setting::At(512 << 20)),
+                processes: Some(Setting::At(16)),
+                ..LimitOverrides::default()
+            }
+        );
+        assert_eq!(
+            parse(GOOD).unwrap().limits.overrides(),
+            LimitOverrides::default()
+        );
+        let err = parse(&format!("{GOOD}\n[limits]\nmemroy = \"1G\"\n")).unwrap_err();
+        assert!(err.starts_with("line 8:"), "{err}");
+        assert!(err.contains("unknown field `memroy`"), "{err}");
+        let err = parse(&format!("{GOOD}\n[limits]\n\nmemory = \"1Q\"\n")).unwrap_err();
+        assert!(err.starts_with("line 9:"), "{err}");
+        assert!(err.contains("`1Q` is not a size"), "{err}");
     }
 }

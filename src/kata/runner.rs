@@ -207,7 +207,8 @@ pub(crate) fn plan_run(
         source: code,
         namespace: "kata".to_owned(),
         blocks,
-        limits: limits.clone(),
+        // The kata's own `[limits]` are the most specific.
+        limits: kata.meta.limits.overrides().applied_to(limits),
         give_up_after_timeouts: 0,
     };
     Ok(PlannedRun {
@@ -302,6 +303,7 @@ fn run_pooled(
         std::ops::ControlFlow::Continue(())
     })?;
     crate::worker::sys::kill_stray_children();
+    crate::worker::processes::remove_stale();
     drop(scratch);
     if let Some(signal) = crate::signals::received() {
         anyhow::bail!("interrupted by {}", crate::signals::name(signal));

@@ -34,6 +34,19 @@ pub(crate) fn plan(source: &str, block: &Block, run: &BlockRun) -> Option<BlockU
             Ok(run.stdout.text.as_str())
         }
     };
+    let rewritable = matches!(
+        (&block.expectation, record.status.as_str()),
+        (Expectation::Output(_) | Expectation::Comments { .. }, "ok")
+            | (Expectation::Doctest, "doctest")
+    );
+    if rewritable && has_lone_cr(source) {
+        // The extractor reads a lone `\r` as a line end (as CommonMark and
+        // Python do); the rewriter keeps each line's own `\n` or `\r\n`
+        // and does not know that third kind, so it leaves such files alone.
+        return Some(not_updated(
+            "the file has lone `\\r` line ends, which `--update` does not rewrite".to_owned(),
+        ));
+    }
     let update = match (&block.expectation, record.status.as_str()) {
         (Expectation::Output(output), "ok") => {
             printed().map_or_else(|note| note, |stdout| output_block(source, output, stdout))
@@ -45,6 +58,15 @@ pub(crate) fn plan(source: &str, block: &Block, run: &BlockRun) -> Option<BlockU
         _ => return None,
     };
     Some(update)
+}
+
+/// Whether `source` has a `\r` that is not followed by `\n`.
+fn has_lone_cr(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
 }
 
 fn updated(edits: Vec<Edit>) -> BlockUpdate {
@@ -355,6 +377,21 @@ mod tests {
             let expected = expected.join(eol) + eol;
             assert_eq!(printed(&markdown, stdout).0, expected, "{markdown:?}");
         }
+    }
+
+    #[test]
+    fn files_with_lone_cr_line_ends_are_left_alone() {
+        let markdown = "```python\rprint(1)\r```\r\r```output\r0\r```\r";
+        let (text, note) = printed(markdown, "1\n");
+        assert_eq!(text, markdown);
+        assert!(note.unwrap().contains("lone `\\r` line ends"));
+        // Read as lines, the same as with `\n`.
+        let document = extract_document(markdown.as_bytes()).unwrap();
+        assert_eq!(
+            (document.blocks[0].fence_line, document.blocks[0].code_line),
+            (1, 2)
+        );
+        assert_eq!(document.blocks[0].code, "print(1)\n");
     }
 
     #[test]

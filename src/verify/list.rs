@@ -39,6 +39,9 @@ struct Listed<'a> {
     isolated: bool,
     session: Option<&'a str>,
     timeout_ms: Option<u64>,
+    /// Limit directives, as written (`memory=2G`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    limits: Vec<String>,
     requires: Vec<String>,
     raises: Option<&'a str>,
 }
@@ -125,6 +128,7 @@ fn describe<'a>(file: &'a str, block: &'a Block) -> Listed<'a> {
         isolated: directives.isolated,
         session: directives.session.as_deref(),
         timeout_ms: directives.timeout.map(|t| t.as_millis() as u64),
+        limits: directives.limits.directives(),
         requires: directives
             .requires
             .iter()
@@ -190,6 +194,7 @@ fn notes(block: &Listed<'_>) -> Vec<String> {
         let timeout = std::time::Duration::from_millis(timeout_ms);
         notes.push(format!("timeout={}", humantime::format_duration(timeout)));
     }
+    notes.extend(block.limits.iter().cloned());
     for requirement in &block.requires {
         notes.push(format!("requires={requirement}"));
     }
@@ -217,6 +222,7 @@ mod tests {
             isolated: false,
             session: None,
             timeout_ms: None,
+            limits: Vec::new(),
             requires: Vec::new(),
             raises: None,
         }
@@ -230,11 +236,12 @@ mod tests {
         second.timeout_ms = Some(5000);
         second.session = Some("setup");
         second.requires = vec!["3.12".to_owned()];
+        second.limits = vec!["memory=2G".to_owned()];
         let text = render_text(&[listed(7), second]);
         assert_eq!(
             text,
             "docs/guide.md:7    python        smoke\n\
-             docs/guide.md:120  python        raises    session=setup timeout=5s requires=3.12 raises=ValueError\n"
+             docs/guide.md:120  python        raises    session=setup timeout=5s memory=2G requires=3.12 raises=ValueError\n"
         );
     }
 }

@@ -202,6 +202,7 @@ fn run_files(
     })?;
     // Workers are gone; whatever they left (re-parented here) goes too.
     crate::worker::sys::kill_stray_children();
+    crate::worker::processes::remove_stale();
     drop(scratch);
 
     summary.duration_ms = started.elapsed().as_millis() as u64;
@@ -415,13 +416,19 @@ fn plan_jobs(
                     )
                 }))
                 .collect();
+            // Limits are the child process's: the most permissive of the
+            // session's blocks' directives wins over the run's.
+            let mut session_limits = crate::limits::LimitOverrides::default();
+            for &b in &plan.blocks {
+                session_limits.widen(&blocks[b].directives.limits);
+            }
             jobs.push(SessionJob {
                 id,
                 filename: loaded.display.clone(),
                 source: loaded.document.source.clone(),
                 namespace: plan.namespace.to_owned(),
                 blocks: job_blocks,
-                limits: config.limits.clone(),
+                limits: session_limits.applied_to(&config.limits),
                 give_up_after_timeouts: 0,
             });
             origins.insert(

@@ -75,12 +75,15 @@ pub(crate) struct JobRequires {
 pub(crate) struct Limits {
     /// Captured bytes kept per stream per block; the rest is counted and dropped.
     pub(crate) output_bytes: usize,
-    /// `RLIMIT_AS` of the child, in bytes (0: unlimited).
-    pub(crate) memory_bytes: u64,
-    /// `RLIMIT_FSIZE` of the child, in bytes.
-    pub(crate) file_size_bytes: u64,
-    /// `RLIMIT_NOFILE` of the child.
-    pub(crate) open_files: u64,
+    /// `RLIMIT_AS` of the child, in bytes (`None`: not set, inherited).
+    pub(crate) memory_bytes: Option<u64>,
+    /// `RLIMIT_FSIZE` of the child, in bytes (`None`: not set, inherited).
+    pub(crate) file_size_bytes: Option<u64>,
+    /// `RLIMIT_NOFILE` of the child (`None`: not set, inherited).
+    pub(crate) open_files: Option<u64>,
+    /// Processes and threads the session may have at once: `pids.max` of
+    /// its cgroup, or `RLIMIT_NPROC` (see `worker::processes`); `None`: no limit.
+    pub(crate) processes: Option<u64>,
     /// Grace between SIGTERM and SIGKILL when a block overruns.
     pub(crate) kill_grace_ms: u64,
 }

@@ -210,10 +210,16 @@ pub(crate) struct ChildSetup {
     pub(crate) acks: RawFd,
     pub(crate) null: RawFd,
     pub(crate) cwd: std::ffi::CString,
-    pub(crate) memory_bytes: u64,
-    pub(crate) file_size_bytes: u64,
-    pub(crate) open_files: u64,
+    /// `None`: the limit is not set (the child inherits the zygote's).
+    pub(crate) memory_bytes: Option<u64>,
+    pub(crate) file_size_bytes: Option<u64>,
+    pub(crate) open_files: Option<u64>,
     pub(crate) cpu_seconds: u64,
+    /// The session cgroup's `cgroup.procs`, opened for writing, which the
+    /// child joins before anything runs (-1: no cgroup).
+    pub(crate) cgroup_procs: RawFd,
+    /// `RLIMIT_NPROC`, when the process limit falls back to it.
+    pub(crate) nproc: Option<u64>,
 }
 
 /// Fd of the result channel in the child.
@@ -227,6 +233,13 @@ impl ChildSetup {
         unsafe {
             libc::setpgid(0, 0);
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // Join the session's cgroup first, so that nothing the child
+            // starts is ever outside it ("0" is the writing process).
+            if self.cgroup_procs >= 0
+                && libc::write(self.cgroup_procs, b"0".as_ptr().cast(), 1) != 1
+            {
+                libc::_exit(71);
+            }
             let ok = libc::dup2(self.null, 0) >= 0
                 && libc::dup2(self.stdout, 1) >= 0
                 && libc::dup2(self.stderr, 2) >= 0
@@ -246,11 +259,18 @@ impl ChildSetup {
                 0,
             );
         }
-        if self.memory_bytes > 0 {
-            set_rlimit(libc::RLIMIT_AS, self.memory_bytes);
+        if let Some(bytes) = self.memory_bytes {
+            set_rlimit(libc::RLIMIT_AS, bytes);
         }
-        set_rlimit(libc::RLIMIT_FSIZE, self.file_size_bytes);
-        set_rlimit(libc::RLIMIT_NOFILE, self.open_files);
+        if let Some(bytes) = self.file_size_bytes {
+            set_rlimit(libc::RLIMIT_FSIZE, bytes);
+        }
+        if let Some(count) = self.open_files {
+            set_rlimit(libc::RLIMIT_NOFILE, count);
+        }
+        if let Some(count) = self.nproc {
+            set_rlimit(libc::RLIMIT_NPROC, count);
+        }
         set_rlimit(libc::RLIMIT_CORE, 0);
         set_rlimit(libc::RLIMIT_CPU, self.cpu_seconds);
     }
@@ -269,6 +289,12 @@ pub(crate) fn fork() -> io::Result<libc::pid_t> {
 /// Ends the current process at once: no destructors, no atexit, no flushing.
 pub(crate) fn exit_now(code: libc::c_int) -> ! {
     unsafe { libc::_exit(code) }
+}
+
+/// Writes `bytes` to the raw `fd` in one call (async-signal-safe).
+#[cfg(test)]
+pub(crate) fn write_all_raw(fd: RawFd, bytes: &[u8]) -> bool {
+    unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) == bytes.len() as isize }
 }
 
 /// Writes all of `bytes` to `fd`.
@@ -356,6 +382,19 @@ fn child_pids() -> Vec<libc::pid_t> {
     pids
 }
 
+/// Whether this process runs as root (where `RLIMIT_NPROC` is not enforced
+/// and file modes protect nothing).
+pub(crate) fn is_root() -> bool {
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Sends SIGKILL to `pid`.
+pub(crate) fn kill_process(pid: libc::pid_t) {
+    if pid > 0 {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
 /// Whether a process with this pid exists (it may belong to anyone).
 pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
     if pid <= 0 {
@@ -363,12 +402,6 @@ pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
     }
     let ret = unsafe { libc::kill(pid, 0) };
     ret == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-}
-
-/// True when kata runs as root (where file modes protect nothing and
-/// `RLIMIT_NPROC` is not enforced).
-pub(crate) fn is_root() -> bool {
-    unsafe { libc::geteuid() == 0 }
 }
 
 /// Makes this process non-dumpable: other processes of the same user (a

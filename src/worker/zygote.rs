@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::processes::ProcessLimiter;
 use super::protocol::{
     BlockEnd, BlockRun, Captured, HarnessRecord, JobBlock, SessionJob, WorkerEvent,
 };
@@ -78,6 +79,7 @@ fn serve(lean: bool) -> Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
     let mut channel = Channel { fd: protocol };
+    let mut processes = ProcessLimiter::new();
     channel.send(&WorkerEvent::Ready { python_version })?;
 
     let stdin = std::io::stdin();
@@ -87,7 +89,13 @@ fn serve(lean: bool) -> Result<()> {
             continue;
         }
         let job: SessionJob = serde_json::from_str(&line).context("decoding a job")?;
-        run_job(&harness, &job, &scratch_root, &mut channel)?;
+        let mut cx = Zygote {
+            harness: &harness,
+            scratch_root: &scratch_root,
+            channel: &mut channel,
+            processes: &mut processes,
+        };
+        run_job(&mut cx, &job)?;
     }
     Ok(())
 }
@@ -105,20 +113,23 @@ impl Channel {
     }
 }
 
+/// What every session of a zygote uses.
+struct Zygote<'a> {
+    harness: &'a Harness,
+    scratch_root: &'a std::path::Path,
+    channel: &'a mut Channel,
+    processes: &'a mut ProcessLimiter,
+}
+
 /// Runs every block of `job`, resuming in a fresh child after a death.
-fn run_job(
-    harness: &Harness,
-    job: &SessionJob,
-    scratch_root: &std::path::Path,
-    channel: &mut Channel,
-) -> Result<()> {
+fn run_job(cx: &mut Zygote<'_>, job: &SessionJob) -> Result<()> {
     let mut pending: Vec<usize> = (0..job.blocks.len()).collect();
     let mut replay: Vec<usize> = Vec::new();
     let mut timeouts = 0;
     while !pending.is_empty() {
         let replay_set: HashSet<usize> = replay.iter().copied().collect();
         let run_list: Vec<usize> = replay.iter().chain(pending.iter()).copied().collect();
-        let outcome = run_child(harness, job, &run_list, &replay_set, scratch_root, channel)?;
+        let outcome = run_child(cx, job, &run_list, &replay_set)?;
         let finished: HashSet<usize> = outcome.finished.iter().copied().collect();
         match outcome.death {
             None => break,
@@ -132,7 +143,7 @@ fn run_job(
                     let end = BlockEnd::NotRun {
                         reason: reason.clone(),
                     };
-                    channel.send(&WorkerEvent::Block {
+                    cx.channel.send(&WorkerEvent::Block {
                         job: job.id,
                         index: left,
                         run: Box::new(BlockRun {
@@ -148,7 +159,7 @@ fn run_job(
             Some((index, end)) => {
                 let setup_died = job.blocks[index].setup_file.is_some();
                 let timed_out = matches!(end.end, BlockEnd::Timeout { .. });
-                channel.send(&WorkerEvent::Block {
+                cx.channel.send(&WorkerEvent::Block {
                     job: job.id,
                     index,
                     run: Box::new(BlockRun {
@@ -169,7 +180,7 @@ fn run_job(
                         .iter()
                         .filter(|&&i| i != index && !finished.contains(&i))
                     {
-                        channel.send(&WorkerEvent::Block {
+                        cx.channel.send(&WorkerEvent::Block {
                             job: job.id,
                             index: left,
                             run: Box::new(BlockRun {
@@ -188,7 +199,7 @@ fn run_job(
                         .iter()
                         .filter(|&&i| i != index && !finished.contains(&i))
                     {
-                        channel.send(&WorkerEvent::Block {
+                        cx.channel.send(&WorkerEvent::Block {
                             job: job.id,
                             index: left,
                             run: Box::new(BlockRun {
@@ -214,7 +225,7 @@ fn run_job(
             }
         }
     }
-    channel.send(&WorkerEvent::Done { job: job.id })
+    cx.channel.send(&WorkerEvent::Done { job: job.id })
 }
 
 fn describe_end(end: &DeadBlock) -> String {
@@ -311,13 +322,13 @@ impl Running {
 }
 
 fn run_child(
-    harness: &Harness,
+    cx: &mut Zygote<'_>,
     job: &SessionJob,
     run_list: &[usize],
     replay: &HashSet<usize>,
-    scratch_root: &std::path::Path,
-    channel: &mut Channel,
 ) -> Result<ChildOutcome> {
+    let (harness, scratch_root) = (cx.harness, cx.scratch_root);
+    let channel = &mut *cx.channel;
     let nonce = nonce();
     let harness_job = HarnessJob {
         nonce: &nonce,
@@ -347,6 +358,7 @@ fn run_child(
     let (ack_read, ack_write) = sys::pipe()?;
     let null = std::fs::File::open("/dev/null")?;
     let total_ms: u64 = run_list.iter().map(|&i| job.blocks[i].timeout_ms).sum();
+    let processes = cx.processes.prepare(job.limits.processes);
     let setup = sys::ChildSetup {
         stdout: out_write.as_raw_fd(),
         stderr: err_write.as_raw_fd(),
@@ -358,6 +370,8 @@ fn run_child(
         file_size_bytes: job.limits.file_size_bytes,
         open_files: job.limits.open_files,
         cpu_seconds: total_ms / 1000 + 5,
+        cgroup_procs: processes.cgroup_procs(),
+        nproc: processes.nproc,
     };
     let pid = harness.fork_session(&setup, &job_json)?;
     drop((out_write, err_write, res_write, ack_read, null));
@@ -434,7 +448,9 @@ fn run_child(
             break sys::wait(pid)?;
         }
     };
-    // Anything the child started in a new session was re-parented here.
+    // Anything the child started in a new session was re-parented here;
+    // the cgroup, when there is one, also names what escaped the group.
+    processes.kill_remaining();
     sys::kill_stray_children();
 
     let done: HashSet<usize> = supervisor.finished.iter().copied().collect();

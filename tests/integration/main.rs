@@ -20,6 +20,7 @@ mod kata_run;
 mod kata_session;
 mod kata_watch;
 mod known_bugs;
+mod limits;
 mod misbehaviour;
 mod processes;
 mod reports;
