@@ -76,6 +76,10 @@ fn serve(lean: bool) -> Result<()> {
         .unwrap_or_else(std::env::temp_dir);
     let mut channel = Channel { fd: protocol };
     channel.send(&WorkerEvent::Ready { python_version })?;
+    // One read buffer for the zygote's whole life: allocating (and zeroing)
+    // 64 KiB per session wrote 16 fresh pages each time, and every page the
+    // zygote writes after a fork is a copy-on-write fault.
+    let mut buf = vec![0u8; READ_BUFFER_BYTES];
 
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
@@ -84,10 +88,13 @@ fn serve(lean: bool) -> Result<()> {
             continue;
         }
         let job: SessionJob = serde_json::from_str(&line).context("decoding a job")?;
-        run_job(&harness, &job, &scratch_root, &mut channel)?;
+        run_job(&harness, &job, &scratch_root, &mut channel, &mut buf)?;
     }
     Ok(())
 }
+
+/// Size of the buffer the zygote reads a child's pipes into.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
 
 /// The private channel back to `kata`.
 struct Channel {
@@ -108,13 +115,22 @@ fn run_job(
     job: &SessionJob,
     scratch_root: &std::path::Path,
     channel: &mut Channel,
+    buf: &mut [u8],
 ) -> Result<()> {
     let mut pending: Vec<usize> = (0..job.blocks.len()).collect();
     let mut replay: Vec<usize> = Vec::new();
     while !pending.is_empty() {
         let replay_set: HashSet<usize> = replay.iter().copied().collect();
         let run_list: Vec<usize> = replay.iter().chain(pending.iter()).copied().collect();
-        let outcome = run_child(harness, job, &run_list, &replay_set, scratch_root, channel)?;
+        let outcome = run_child(
+            harness,
+            job,
+            &run_list,
+            &replay_set,
+            scratch_root,
+            channel,
+            buf,
+        )?;
         let finished: HashSet<usize> = outcome.finished.iter().copied().collect();
         match outcome.death {
             None => break,
@@ -287,6 +303,7 @@ fn run_child(
     replay: &HashSet<usize>,
     scratch_root: &std::path::Path,
     channel: &mut Channel,
+    buf: &mut [u8],
 ) -> Result<ChildOutcome> {
     let nonce = nonce();
     let harness_job = HarnessJob {
@@ -351,7 +368,7 @@ fn run_child(
         finished: Vec::new(),
         protocol_error: None,
         idle_deadline: Instant::now() + AFTER_LAST_BLOCK,
-        buf: vec![0u8; 64 * 1024],
+        buf,
     };
     let kill_grace = Duration::from_millis(job.limits.kill_grace_ms);
     let mut terminated_at: Option<Instant> = None;
@@ -439,11 +456,21 @@ fn run_child(
             Some((index, supervisor.dead_block(end, Instant::now())))
         }
     };
-    drop(scratch);
+    remove_scratch(scratch, &workdir);
     Ok(ChildOutcome {
         finished: supervisor.finished,
         death,
     })
+}
+
+/// Removes a session's scratch directory. A session usually leaves `work`
+/// empty, so two `rmdir`s do it; `remove_dir_all` (about a dozen more
+/// system calls: open, stat, getdents...) is only for what a block left.
+fn remove_scratch(scratch: tempfile::TempDir, workdir: &std::path::Path) {
+    if std::fs::remove_dir(workdir).is_ok() && std::fs::remove_dir(scratch.path()).is_ok() {
+        let _ = scratch.keep();
+    }
+    // Otherwise dropping `scratch` removes whatever is left.
 }
 
 struct Supervisor<'a> {
@@ -455,7 +482,7 @@ struct Supervisor<'a> {
     err: &'a OwnedFd,
     /// Write end of the child's ack pipe: one byte per finished block.
     acks: OwnedFd,
-    buf: Vec<u8>,
+    buf: &'a mut [u8],
     nonce: String,
     stdout: Capture,
     stderr: Capture,
@@ -486,7 +513,7 @@ impl Supervisor<'_> {
     /// 2 results). Returns false at end of file.
     fn drain(&mut self, which: usize, fd: &OwnedFd, channel: &mut Channel) -> Result<bool> {
         loop {
-            match sys::read_nonblocking(fd, &mut self.buf)? {
+            match sys::read_nonblocking(fd, self.buf)? {
                 ReadResult::Eof => return Ok(false),
                 ReadResult::WouldBlock => return Ok(true),
                 ReadResult::Data(n) => match which {
@@ -507,7 +534,7 @@ impl Supervisor<'_> {
     fn drain_output(&mut self) -> Result<()> {
         let (out, err) = (self.out, self.err);
         for (which, fd) in [(0, out), (1, err)] {
-            while let ReadResult::Data(n) = sys::read_nonblocking(fd, &mut self.buf)? {
+            while let ReadResult::Data(n) = sys::read_nonblocking(fd, self.buf)? {
                 match which {
                     0 => self.stdout.push(&self.buf[..n]),
                     _ => self.stderr.push(&self.buf[..n]),
@@ -610,11 +637,20 @@ impl Supervisor<'_> {
     }
 }
 
-/// A per-child secret stamped on every record, from the kernel's randomness.
+/// A per-child secret stamped on every record, from the kernel's randomness
+/// (one `getrandom` call; no file to open, no allocation per byte).
 fn nonce() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut bytes = [0u8; 16];
-    if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
-        let _ = std::io::Read::read_exact(&mut random, &mut bytes);
+    if !sys::random_bytes(&mut bytes) {
+        if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
+            let _ = std::io::Read::read_exact(&mut random, &mut bytes);
+        }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    text
 }
