@@ -276,6 +276,13 @@ impl ChildSetup {
     }
 }
 
+/// Fills `buf` from the kernel's random source (`getrandom`); false if
+/// the call failed or returned less.
+pub(crate) fn random_bytes(buf: &mut [u8]) -> bool {
+    let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
+    n >= 0 && n as usize == buf.len()
+}
+
 /// Forks. In the child, returns `Ok(0)`.
 pub(crate) fn fork() -> io::Result<libc::pid_t> {
     let pid = unsafe { libc::fork() };

@@ -81,6 +81,10 @@ fn serve(lean: bool) -> Result<()> {
     let mut channel = Channel { fd: protocol };
     let mut processes = ProcessLimiter::new();
     channel.send(&WorkerEvent::Ready { python_version })?;
+    // One read buffer for the zygote's whole life: allocating (and zeroing)
+    // 64 KiB per session wrote 16 fresh pages each time, and every page the
+    // zygote writes after a fork is a copy-on-write fault.
+    let mut buf = vec![0u8; READ_BUFFER_BYTES];
 
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
@@ -94,11 +98,15 @@ fn serve(lean: bool) -> Result<()> {
             scratch_root: &scratch_root,
             channel: &mut channel,
             processes: &mut processes,
+            buf: &mut buf,
         };
         run_job(&mut cx, &job)?;
     }
     Ok(())
 }
+
+/// Size of the buffer the zygote reads a child's pipes into.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
 
 /// The private channel back to `kata`.
 struct Channel {
@@ -119,6 +127,8 @@ struct Zygote<'a> {
     scratch_root: &'a std::path::Path,
     channel: &'a mut Channel,
     processes: &'a mut ProcessLimiter,
+    /// The one read buffer (see `serve`).
+    buf: &'a mut [u8],
 }
 
 /// Runs every block of `job`, resuming in a fresh child after a death.
@@ -395,7 +405,7 @@ fn run_child(
         finished: Vec::new(),
         protocol_error: None,
         idle_deadline: Instant::now() + AFTER_LAST_BLOCK,
-        buf: vec![0u8; 64 * 1024],
+        buf: &mut *cx.buf,
     };
     let kill_grace = Duration::from_millis(job.limits.kill_grace_ms);
     let mut terminated_at: Option<Instant> = None;
@@ -485,11 +495,21 @@ fn run_child(
             Some((index, supervisor.dead_block(end, Instant::now())))
         }
     };
-    drop(scratch);
+    remove_scratch(scratch, &workdir);
     Ok(ChildOutcome {
         finished: supervisor.finished,
         death,
     })
+}
+
+/// Removes a session's scratch directory. A session usually leaves `work`
+/// empty, so two `rmdir`s do it; `remove_dir_all` (about a dozen more
+/// system calls: open, stat, getdents...) is only for what a block left.
+fn remove_scratch(scratch: tempfile::TempDir, workdir: &std::path::Path) {
+    if std::fs::remove_dir(workdir).is_ok() && std::fs::remove_dir(scratch.path()).is_ok() {
+        let _ = scratch.keep();
+    }
+    // Otherwise dropping `scratch` removes whatever is left.
 }
 
 struct Supervisor<'a> {
@@ -501,7 +521,7 @@ struct Supervisor<'a> {
     err: &'a OwnedFd,
     /// Write end of the child's ack pipe: one byte per finished block.
     acks: OwnedFd,
-    buf: Vec<u8>,
+    buf: &'a mut [u8],
     nonce: String,
     stdout: Capture,
     stderr: Capture,
@@ -532,7 +552,7 @@ impl Supervisor<'_> {
     /// 2 results). Returns false at end of file.
     fn drain(&mut self, which: usize, fd: &OwnedFd, channel: &mut Channel) -> Result<bool> {
         loop {
-            match sys::read_nonblocking(fd, &mut self.buf)? {
+            match sys::read_nonblocking(fd, self.buf)? {
                 ReadResult::Eof => return Ok(false),
                 ReadResult::WouldBlock => return Ok(true),
                 ReadResult::Data(n) => match which {
@@ -553,7 +573,7 @@ impl Supervisor<'_> {
     fn drain_output(&mut self) -> Result<()> {
         let (out, err) = (self.out, self.err);
         for (which, fd) in [(0, out), (1, err)] {
-            while let ReadResult::Data(n) = sys::read_nonblocking(fd, &mut self.buf)? {
+            while let ReadResult::Data(n) = sys::read_nonblocking(fd, self.buf)? {
                 match which {
                     0 => self.stdout.push(&self.buf[..n]),
                     _ => self.stderr.push(&self.buf[..n]),
@@ -656,11 +676,20 @@ impl Supervisor<'_> {
     }
 }
 
-/// A per-child secret stamped on every record, from the kernel's randomness.
+/// A per-child secret stamped on every record, from the kernel's randomness
+/// (one `getrandom` call; no file to open, no allocation per byte).
 fn nonce() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut bytes = [0u8; 16];
-    if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
-        let _ = std::io::Read::read_exact(&mut random, &mut bytes);
+    if !sys::random_bytes(&mut bytes) {
+        if let Ok(mut random) = std::fs::File::open("/dev/urandom") {
+            let _ = std::io::Read::read_exact(&mut random, &mut bytes);
+        }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    text
 }
