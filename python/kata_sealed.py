@@ -583,23 +583,12 @@ class Channel:
         return not name.startswith(_INTERNAL_PREFIXES)
 
     def _peak(self, message):
-        import tracemalloc
+        import kata
         function = self._target(message)
         args, kwargs = self._field(message, "args"), self._field(message, "kwargs")
         if _type(args) is not list or _type(kwargs) is not dict:
             raise ProtocolError("malformed call arguments")
-        was_tracing = tracemalloc.is_tracing()
-        if not was_tracing:
-            tracemalloc.start()
-        tracemalloc.reset_peak()
-        before = tracemalloc.get_traced_memory()[0]
-        try:
-            result = function(*args, **kwargs)
-            peak = tracemalloc.get_traced_memory()[1] - before
-        finally:
-            if not was_tracing:
-                tracemalloc.stop()
-        return (result, max(peak, 0))
+        return kata._measure_peak(function, args, kwargs)
 
     def run_awaitable(self, awaitable):
         """Runs ``awaitable`` to its end on this process's own loop, even

@@ -182,10 +182,20 @@ fn run_job(cx: &mut Zygote<'_>, job: &SessionJob) -> Result<()> {
                 if timed_out {
                     timeouts += 1;
                 }
-                let give_up = job.give_up_after_timeouts > 0
-                    && timeouts >= job.give_up_after_timeouts
-                    && !setup_died;
-                if give_up {
+                let gave_up =
+                    job.give_up_after_timeouts > 0 && timeouts >= job.give_up_after_timeouts;
+                // Without its setup the session's blocks cannot run; after
+                // too many timeouts the job is given up on.
+                let rest_end = if setup_died {
+                    Some(BlockEnd::NotRun {
+                        reason: "the session's setup did not finish".to_owned(),
+                    })
+                } else if gave_up {
+                    Some(BlockEnd::GaveUp { timeouts })
+                } else {
+                    None
+                };
+                if let Some(rest_end) = rest_end {
                     for &left in pending
                         .iter()
                         .filter(|&&i| i != index && !finished.contains(&i))
@@ -194,28 +204,7 @@ fn run_job(cx: &mut Zygote<'_>, job: &SessionJob) -> Result<()> {
                             job: job.id,
                             index: left,
                             run: Box::new(BlockRun {
-                                end: BlockEnd::GaveUp { timeouts },
-                                stdout: Captured::default(),
-                                stderr: Captured::default(),
-                                duration_ms: 0.0,
-                            }),
-                        })?;
-                    }
-                    break;
-                }
-                if setup_died {
-                    // Without its setup the session's blocks cannot run.
-                    for &left in pending
-                        .iter()
-                        .filter(|&&i| i != index && !finished.contains(&i))
-                    {
-                        cx.channel.send(&WorkerEvent::Block {
-                            job: job.id,
-                            index: left,
-                            run: Box::new(BlockRun {
-                                end: BlockEnd::NotRun {
-                                    reason: "the session's setup did not finish".to_owned(),
-                                },
+                                end: rest_end.clone(),
                                 stdout: Captured::default(),
                                 stderr: Captured::default(),
                                 duration_ms: 0.0,

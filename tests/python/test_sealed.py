@@ -131,6 +131,15 @@ class TheTwoProcesses(unittest.TestCase):
         # The list is copied to the submission: the tests' own list is unchanged.
         self.assertEqual(log, [])
 
+    def test_the_kata_helpers_ask_the_submissions_process(self):
+        import kata
+        self.assertTrue(kata.is_generator(self.module.count_up(2)))
+        self.assertTrue(kata.is_generator_function(self.module.count_up))
+        self.assertFalse(kata.is_generator_function(self.module.echo))
+        result, peak = kata.peak_memory(self.module.echo, list(range(100)))
+        self.assertEqual(result, list(range(100)))
+        self.assertIsInstance(peak, int)
+
     def test_an_always_equal_object_equals_no_plain_value(self):
         cheat = self.module.cheat()
         self.assertTrue(kata_sealed.is_remote(cheat))
