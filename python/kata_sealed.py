@@ -385,7 +385,10 @@ class Channel:
     # -- frames ------------------------------------------------------------
     def _send(self, message):
         data = _json.dumps(message, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        self.sock.sendall(_struct.pack(">I", _len(data)) + data)
+        # One writer at a time: a submission's threads may call back while
+        # another thread replies.
+        with self.lock:
+            self.sock.sendall(_struct.pack(">I", _len(data)) + data)
 
     def _read_exactly(self, n):
         chunks, got = [], 0
@@ -939,7 +942,11 @@ def _submission_main(sock, spec):
             reply = {"a": 0, "x": channel.encode_exception(exc)}
         channel._send(reply)
         while True:
-            channel.serve(channel._receive())
+            # One reader at a time: the submission's own threads may be
+            # waiting for replies to their callbacks.
+            with channel.lock:
+                message = channel._receive()
+            channel.serve(message)
     except SubmissionGone:
         pass
     except _BaseException as exc:
