@@ -4,8 +4,10 @@ submission in another.
 ``kata grade`` runs a kata's tests in the session's child (the *tests'
 process*, which holds the result channel) and the submission in a process
 of its own (the *submission's process*), forked before the tests are read,
-so it never has them in memory, with the result channel closed and, when
-kata runs as root, as the unprivileged user ``nobody``. The tests reach the
+so it never has them in memory, with the result channel closed, in a PID
+namespace of its own (it cannot signal kata or other sessions) and a user
+namespace of its own (no capabilities: kata's non-dumpable processes are
+out of its reach through /proc, and so are files it does not own). The tests reach the
 submission through proxies: every call, attribute, iteration, context
 manager or operator on a proxy is a request over a socket, answered with
 plain data (copied: numbers, strings, bytes, lists, tuples, dicts, sets) or
@@ -59,8 +61,6 @@ MAX_FRAME = 64 << 20
 TEXT_CAP = 64 * 1024
 #: Nesting beyond which containers travel as references.
 MAX_DEPTH = 64
-#: The unprivileged user the submission's process becomes under root.
-NOBODY = 65534
 
 
 # BaseExceptions, so that a test's ``except Exception`` (or ``raises(Exception)``)
@@ -835,79 +835,41 @@ def _wait_status(pid):
     return None
 
 
-#: Submodules that packages import lazily, on attribute access.
-_LAZY_SUBMODULES = {
-    "concurrent.futures": ("concurrent.futures.thread", "concurrent.futures.process"),
-}
-
-
-def _installed_roots():
-    import sysconfig
-    paths = sysconfig.get_paths()
-    return tuple(_os.path.join(_os.path.realpath(paths[key]), "")
-                 for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths)
-
-
-def _is_installed(name, roots):
-    """True for a module of the Python installation (stdlib or
-    site-packages), found without running any code of it."""
-    import importlib.util
-    if name in _sys.modules:
-        return True
-    top = name.partition(".")[0]
-    if top not in _sys.modules:
-        try:
-            spec = importlib.util.find_spec(top)
-        except _BaseException:
-            return False
-        if spec is None:
-            return False
-        origin = spec.origin or ""
-        if origin not in ("built-in", "frozen") and not _os.path.realpath(origin).startswith(roots):
-            return False
+def _unshare(flags):
+    """``unshare(flags)`` through kata's own module (absent when this file
+    is imported by plain Python, in kata's own tests): True if it worked."""
+    kata_sys = _sys.modules.get("kata_sys")
+    if kata_sys is None:
+        return False
+    try:
+        kata_sys.unshare(flags)
+    except OSError:
+        return False
     return True
 
 
-def preload_imports(sources):
-    """Imports, while still privileged, the installation's modules that
-    ``sources`` import: ``nobody`` may not be able to read the Python
-    installation (pyenv under /root). The submission's own modules are
-    never imported here: they would run with privileges."""
-    import ast
-    import importlib
-    names = []
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except _BaseException:
-            continue
-        for node in ast.walk(tree):
-            if _type(node) is ast.Import:
-                names.extend(alias.name for alias in node.names)
-            elif _type(node) is ast.ImportFrom and node.level == 0 and node.module:
-                names.append(node.module)
-                names.extend("%s.%s" % (node.module, alias.name) for alias in node.names)
-    roots = _installed_roots()
-    for name in names:
-        for module in (name,) + _LAZY_SUBMODULES.get(name, ()):
-            if module in _sys.modules or not _is_installed(module, roots):
-                continue
-            try:
-                importlib.import_module(module)
-            except _BaseException:
-                pass
+def isolate_children():
+    """In the tests' process, before forking the submission's: the next
+    child starts a PID namespace of its own, so it cannot signal kata, the
+    zygotes or other sessions (they are not in it)."""
+    kata_sys = _sys.modules.get("kata_sys")
+    if kata_sys is None:
+        return False
+    if _os.geteuid() == 0:
+        return _unshare(kata_sys.CLONE_NEWPID)
+    # Without root, a user namespace of our own first grants the right.
+    return _unshare(kata_sys.CLONE_NEWUSER | kata_sys.CLONE_NEWPID)
 
 
-def drop_privileges():
-    """Under root, become ``nobody`` in a working directory of its own, so
-    the tests' process, kata and other sessions are out of reach (the
-    session's process limit is its pids cgroup, which it stays in)."""
-    if _os.geteuid() != 0:
-        return
-    _os.chown(".", NOBODY, NOBODY)
-    _os.setgroups([])
-    _os.setgid(NOBODY)
-    _os.setuid(NOBODY)
+def drop_capabilities():
+    """Moves this process into a user namespace of its own: it keeps its
+    user id for files (so the Python installation stays readable, even
+    under /root) but loses every capability outside, so as root it can no
+    longer read files it does not own (the tests, written for ``nobody``),
+    nor open the descriptors or memory of kata's non-dumpable processes
+    through /proc."""
+    kata_sys = _sys.modules.get("kata_sys")
+    return kata_sys is not None and _unshare(kata_sys.CLONE_NEWUSER)
 
 
 def _submission_main(sock, spec):
@@ -920,8 +882,7 @@ def _submission_main(sock, spec):
         channel = Channel(sock, trusted=False)
         try:
             if spec.get("unprivileged"):
-                preload_imports([spec["source"]])
-                drop_privileges()
+                drop_capabilities()
             module = _type(_sys)(spec.get("module") or "solution")
             module.__file__ = spec["path"]
             _sys.modules[module.__name__] = module
@@ -972,6 +933,8 @@ class Sealed:
         # Fork before anything of the tests is read: the submission's
         # process starts as a copy of this one.
         ours, theirs = _socket.socketpair()
+        if spec.get("unprivileged"):
+            isolate_children()
         pid = _os.fork()
         if pid == 0:
             ours.close()

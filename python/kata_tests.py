@@ -283,8 +283,7 @@ def load(spec_json, state):
                 if test.get("source") is None:
                     with open(test["path"], encoding="utf-8") as handle:
                         test["source"] = handle.read()
-            kata_sealed.preload_imports([source] + [t["source"] for t in spec.get("tests") or ()])
-            kata_sealed.drop_privileges()
+            kata_sealed.drop_capabilities()
         module = _type(_sys)(module_name)
         module.__file__ = path
         _sys.modules[module_name] = module

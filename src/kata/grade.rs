@@ -25,6 +25,9 @@ use crate::exit_code::ExitStatus;
 use crate::verify::Shard;
 use crate::worker::protocol::Limits;
 
+/// The owner of the tests' private directory under root.
+const NOBODY: u32 = 65534;
+
 /// Version of the per-submission JSON result.
 const RESULT_VERSION: u32 = 1;
 
@@ -230,11 +233,22 @@ fn write_tests(kata: &Kata) -> Result<tempfile::TempDir> {
         let path = dir.path().join(name);
         std::fs::write(&path, text).with_context(|| format!("writing `{}`", path.display()))?;
     }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting `{}`", dir.path().display()))?;
+    }
+    if crate::worker::sys::is_root() {
+        // The submission's process keeps uid 0 but no capabilities: a
+        // directory (mode 0700) owned by another user is closed to it,
+        // while the tests' process, with its capabilities, reads it.
+        std::os::unix::fs::chown(dir.path(), Some(NOBODY), Some(NOBODY))
+            .with_context(|| format!("handing `{}` to nobody", dir.path().display()))?;
+    }
     Ok(dir)
 }
 
-/// Under root, submissions run as `nobody`: hidden tests that every user
-/// can read are within their reach.
+/// Hidden tests that every user can read are within a submission's reach.
 fn warn_if_tests_readable(kata: &Kata, config: &GradeConfig) {
     use std::os::unix::fs::PermissionsExt;
     if !crate::worker::sys::is_root() || kata.meta.grading != Grading::Sealed {
@@ -417,7 +431,15 @@ fn score(kata: &Kata, submission: &Submission, hash: &str, run: &KataRun) -> Sub
             }
         })
         .collect();
-    let score = round2(tests.iter().map(|t| t.points).sum());
+    // Summed unrounded: 13 tests of 10/13 points each make 10, not 10.01.
+    let score = round2(
+        run.tests
+            .iter()
+            .zip(&points)
+            .filter(|(test, _)| loaded && test.status == TestStatus::Pass)
+            .map(|(_, &max)| max)
+            .fold(0.0, |total, points| total + points),
+    );
     let max_score = round2(points.iter().sum());
     let error = run.load_error.as_ref().map(load_message);
     let status = if error.is_some() {

@@ -374,6 +374,7 @@ pub(crate) fn run_tests(
         blocks: job_blocks,
         limits: session_limits.applied_to(limits),
         give_up_after_timeouts: 0,
+        own_pid_namespace: false,
     };
     let scratch = crate::scratch::create()?;
     let options = PoolOptions {

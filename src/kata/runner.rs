@@ -210,6 +210,9 @@ pub(crate) fn plan_run(
         // The kata's own `[limits]` are the most specific.
         limits: kata.meta.limits.overrides().applied_to(limits),
         give_up_after_timeouts: 0,
+        // Graded code that runs with the tests gets a PID namespace of its
+        // own (sealed grading gives one to the submission's process).
+        own_pid_namespace: matches!(isolation, Isolation::Shared { unprivileged: true }),
     };
     Ok(PlannedRun {
         job,

@@ -101,6 +101,22 @@ pub(crate) fn initialize() -> Result<()> {
     Ok(())
 }
 
+/// `kata_sys.unshare(flags)`: the one system call the harness needs that
+/// Python 3.11's `os` lacks (namespaces for graded code).
+#[pyfunction]
+fn unshare(flags: i32) -> PyResult<()> {
+    sys::unshare(flags).map_err(|err| pyo3::exceptions::PyOSError::new_err(err.to_string()))
+}
+
+/// The `kata_sys` module: `unshare` and the flags it takes.
+fn kata_sys_module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    let module = PyModule::new(py, "kata_sys")?;
+    module.add_function(wrap_pyfunction!(unshare, &module)?)?;
+    module.add("CLONE_NEWUSER", libc::CLONE_NEWUSER)?;
+    module.add("CLONE_NEWPID", libc::CLONE_NEWPID)?;
+    Ok(module)
+}
+
 /// The loaded harness module.
 pub(crate) struct Harness {
     module: Py<PyModule>,
@@ -115,6 +131,11 @@ impl Harness {
                 .import("sys")
                 .and_then(|sys| sys.getattr("modules"))
                 .map_err(|err| anyhow::anyhow!("reading sys.modules failed: {err}"))?;
+            let kata_sys = kata_sys_module(py)
+                .map_err(|err| anyhow::anyhow!("creating `kata_sys` failed: {err}"))?;
+            modules
+                .set_item("kata_sys", kata_sys)
+                .map_err(|err| anyhow::anyhow!("registering `kata_sys` failed: {err}"))?;
             let mut harness = None;
             for (name, file, source) in PYTHON_MODULES {
                 let code = CString::new(*source).context("embedded Python has a NUL byte")?;

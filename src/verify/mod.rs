@@ -430,6 +430,7 @@ fn plan_jobs(
                 blocks: job_blocks,
                 limits: session_limits.applied_to(&config.limits),
                 give_up_after_timeouts: 0,
+                own_pid_namespace: false,
             });
             origins.insert(
                 id,

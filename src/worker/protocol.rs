@@ -25,6 +25,11 @@ pub(crate) struct SessionJob {
     /// up). A hanging submission then costs a few time limits, not one per test.
     #[serde(default)]
     pub(crate) give_up_after_timeouts: u32,
+    /// Start the child in a PID namespace of its own (graded code that runs
+    /// with the tests): it cannot signal kata, the zygotes or other
+    /// sessions. Needs root; ignored without.
+    #[serde(default)]
+    pub(crate) own_pid_namespace: bool,
 }
 
 /// A block as the harness runs it.

@@ -411,6 +411,44 @@ pub(crate) fn process_exists(pid: libc::pid_t) -> bool {
     ret == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
+/// The PID namespace this process's next child starts in, switched to a
+/// new one for one fork ([`PidNamespace::enter_new`]) and back.
+pub(crate) struct PidNamespace {
+    own: OwnedFd,
+}
+
+impl PidNamespace {
+    /// This process's own PID namespace; None when it cannot be opened.
+    pub(crate) fn current() -> Option<PidNamespace> {
+        let path = c"/proc/self/ns/pid";
+        let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        (fd >= 0).then(|| PidNamespace {
+            own: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
+    /// The next child starts a new PID namespace (and is its init).
+    pub(crate) fn enter_new(&self) -> io::Result<()> {
+        unshare(libc::CLONE_NEWPID)
+    }
+
+    /// Children start in this process's own namespace again.
+    pub(crate) fn restore(&self) -> io::Result<()> {
+        if unsafe { libc::setns(self.own.as_raw_fd(), libc::CLONE_NEWPID) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
+
+/// `unshare(2)`: moves this process into new namespaces.
+pub(crate) fn unshare(flags: libc::c_int) -> io::Result<()> {
+    if unsafe { libc::unshare(flags) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Makes this process non-dumpable: other processes of the same user (a
 /// graded submission's) can no longer open its descriptors or memory
 /// through `/proc/<pid>/`, nor ptrace it. Inherited by forked children.

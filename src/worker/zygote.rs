@@ -85,6 +85,11 @@ fn serve(lean: bool) -> Result<()> {
     // 64 KiB per session wrote 16 fresh pages each time, and every page the
     // zygote writes after a fork is a copy-on-write fault.
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
+    let pid_namespace = if sys::is_root() {
+        sys::PidNamespace::current()
+    } else {
+        None
+    };
 
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
@@ -99,6 +104,7 @@ fn serve(lean: bool) -> Result<()> {
             channel: &mut channel,
             processes: &mut processes,
             buf: &mut buf,
+            pid_namespace: pid_namespace.as_ref(),
         };
         run_job(&mut cx, &job)?;
     }
@@ -129,6 +135,9 @@ struct Zygote<'a> {
     processes: &'a mut ProcessLimiter,
     /// The one read buffer (see `serve`).
     buf: &'a mut [u8],
+    /// This zygote's PID namespace, for jobs whose child gets its own
+    /// (root only).
+    pid_namespace: Option<&'a sys::PidNamespace>,
 }
 
 /// Runs every block of `job`, resuming in a fresh child after a death.
@@ -372,7 +381,17 @@ fn run_child(
         cgroup_procs: processes.cgroup_procs(),
         nproc: processes.nproc,
     };
-    let pid = harness.fork_session(&setup, &job_json)?;
+    let namespace = match (cx.pid_namespace, job.own_pid_namespace) {
+        (Some(namespace), true) => namespace.enter_new().ok().map(|()| namespace),
+        _ => None,
+    };
+    let forked = harness.fork_session(&setup, &job_json);
+    if let Some(namespace) = namespace {
+        namespace
+            .restore()
+            .context("returning to the zygote's PID namespace")?;
+    }
+    let pid = forked?;
     drop((out_write, err_write, res_write, ack_read, null));
     let pidfd = sys::pidfd_open(pid).context("pidfd_open")?;
     for fd in [&out_read, &err_read, &res_read] {

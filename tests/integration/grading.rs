@@ -35,6 +35,8 @@ const EXPECTED: &[(&str, &str, Option<&str>)] = &[
     ("forge_nonce", "error", None),
     ("forge_via_proc", "fail", Some("fail")),
     ("peek_tests_in_memory", "fail", Some("fail")),
+    ("read_private_tests", "fail", Some("fail")),
+    ("signal_kata", "fail", Some("fail")),
 ];
 
 #[test]
@@ -171,4 +173,78 @@ fn shards_split_the_class_and_share_one_sheet() {
     }
     let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
     assert_eq!(csv.lines().count(), EXPECTED.len() + 1, "{csv}");
+}
+
+/// The same class against the same kata graded in-process
+/// (`grading = "in-process"`): the tests share the submission's process, but
+/// the submission still cannot reach kata (its own PID namespace, no
+/// capabilities), so none of these cheats passes and the run completes.
+/// What in-process grading cannot stop is in `known_bugs.rs`.
+#[test]
+fn in_process_grading_still_keeps_kata_out_of_reach() {
+    const IN_PROCESS: &str = "tests/fixtures/grading/kata/grading/evens-in-process";
+    const CHEATS: &[&str] = &[
+        "correct",
+        "eq_always_true",
+        "patch_builtins",
+        "fake_records",
+        "forge_via_proc",
+        "signal_kata",
+        "fork_outlives",
+        "os_exit_in_function",
+    ];
+    let out = tempfile::tempdir().unwrap();
+    let mut kata = Kata::new().args(["grade", IN_PROCESS]);
+    for student in CHEATS {
+        kata = kata.args([format!("{CLASS}/{student}.py")]);
+    }
+    let output = kata.args(["--out"]).args([out.path()]).run();
+    output.assert_code(1);
+    for student in CHEATS {
+        let path = out.path().join(format!("results/{student}.json"));
+        let json: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let expected = if *student == "correct" {
+            "pass"
+        } else {
+            "fail"
+        };
+        let status = json["status"].as_str().unwrap();
+        if expected == "pass" {
+            assert_eq!(status, "pass", "{student}: {json:#}");
+        } else {
+            assert_ne!(status, "pass", "{student}: {json:#}");
+        }
+    }
+}
+
+/// Every kata of the catalogue gives its own model answer full marks when
+/// graded the way its kata.toml says (sealed or in-process), as root too.
+#[test]
+fn every_catalogue_solution_gets_full_marks() {
+    let katas = std::fs::read_dir("katas").unwrap();
+    let mut checked = 0;
+    for topic in katas {
+        for kata in std::fs::read_dir(topic.unwrap().path()).unwrap() {
+            let dir = kata.unwrap().path();
+            if !dir.join("kata.toml").is_file() {
+                continue;
+            }
+            let out = tempfile::tempdir().unwrap();
+            let output = Kata::new()
+                .args(["grade"])
+                .args([dir.clone(), dir.join("solution.py")])
+                .args(["--out"])
+                .args([out.path()])
+                .run();
+            output.assert_code(0);
+            let json: Value = serde_json::from_slice(
+                &std::fs::read(out.path().join("results/solution.json")).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(json["status"], "pass", "{}: {json:#}", dir.display());
+            assert_eq!(json["score"], json["max_score"], "{}", dir.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} katas found");
 }

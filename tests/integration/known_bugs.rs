@@ -76,3 +76,31 @@ fn files_written_one_level_up_are_not_shared() {
     let output = Kata::verify_json([dir.path()]).run();
     output.assert_code(0);
 }
+
+/// In-process grading (`grading = "in-process"`) runs the tests in the
+/// submission's process: a submission can find the harness's nonce and write
+/// its own "ok" records, or read the expected values from the calling
+/// test's constants. Sealed grading (the default) is not affected; see
+/// docs/architecture.md, "Grading hostile submissions".
+#[test]
+#[ignore = "limitation: in-process grading keeps the tests in the submission's process"]
+fn in_process_grading_cannot_be_forged() {
+    let out = tempfile::tempdir().unwrap();
+    Kata::new()
+        .args([
+            "grade",
+            "tests/fixtures/grading/kata/grading/evens-in-process",
+            "tests/fixtures/grading/class/forge_nonce.py",
+            "tests/fixtures/grading/class/peek_tests_in_memory.py",
+            "--out",
+        ])
+        .args([out.path()])
+        .run();
+    for student in ["forge_nonce", "peek_tests_in_memory"] {
+        let json: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.path().join(format!("results/{student}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_ne!(json["status"], "pass", "{student}: {json:#}");
+    }
+}
