@@ -4,7 +4,8 @@
 # the same run with running pytest once per submission (bench/.venv).
 # Usage: bench/grade.sh [KATA_BINARY]   (default: target/release/kata if built, else target/debug/kata)
 set -euo pipefail
-# HANGS=N: how many submissions hang (default 4; each costs 10 tests x 1 s of timeouts).
+# HANGS=N: how many submissions hang (default 4; each costs 2 tests x 1 s of
+# timeouts: kata grade gives up on a submission after --max-timeouts 2).
 HANGS="${HANGS:-4}"
 cd "$(dirname "$0")/.."
 KATA="${1:-$( [[ -x target/release/kata ]] && echo target/release/kata || echo target/debug/kata )}"
@@ -22,6 +23,9 @@ points = 10
 time_limit = "1s"
 hints = ["one", "two"]
 TOML
+# GRADING=in-process: the same kata graded with the tests in the submission's
+# process (default: sealed, the tests in a process of their own).
+if [[ -n "${GRADING:-}" ]]; then echo "grading = \"$GRADING\"" >> "$kata_dir/kata.toml"; fi
 echo "# Ten tests" > "$kata_dir/README.md"
 printf 'def solve(items):\n    raise NotImplementedError\n' > "$kata_dir/starter.py"
 printf 'def solve(items):\n    return sum(n for n in items if n %% 2 == 0)\n' > "$kata_dir/solution.py"
