@@ -60,7 +60,7 @@ MAX_FRAME = 64 << 20
 #: Characters of captured output, reprs and tracebacks sent per reply.
 TEXT_CAP = 64 * 1024
 #: Nesting beyond which containers travel as references.
-MAX_DEPTH = 64
+MAX_DEPTH = 400
 
 
 # BaseExceptions, so that a test's ``except Exception`` (or ``raises(Exception)``)
@@ -341,6 +341,25 @@ def _value_type(module, name):
     return getattr(found, name, None) if found is not None else None
 
 
+#: What a named tuple class made by collections.namedtuple or
+#: typing.NamedTuple holds besides its fields' accessors.
+_NAMEDTUPLE_KEYS = frozenset((
+    "__module__", "__doc__", "__slots__", "_fields", "_field_defaults", "__new__",
+    "_make", "_replace", "__repr__", "_asdict", "__getnewargs__", "__match_args__",
+    "__annotations__", "__orig_bases__", "__qualname__"))
+
+
+def _plain_namedtuple(cls):
+    """True for a named tuple class with nothing of its own but fields: it
+    can be copied across like a tuple."""
+    if cls.__bases__ != (tuple,):
+        return False
+    fields = cls.__dict__.get("_fields")
+    if _type(fields) is not tuple or not all(_type(f) is _str for f in fields):
+        return False
+    return all(key in _NAMEDTUPLE_KEYS or key in fields for key in cls.__dict__)
+
+
 def _builtin_name(cls):
     """The name of ``cls`` in builtins, if it is a builtin type."""
     name = getattr(cls, "__name__", None)
@@ -363,6 +382,7 @@ class Channel:
         self.objects = {}   # handle -> local object
         self.handles = {}   # id(local object) -> handle
         self.proxies = {}   # remote handle -> Remote or shadow class
+        self.namedtuples = {}  # (name, fields) -> local named tuple class
         self.next_handle = 1
         self.seq = 0
         self.lock = _threading.RLock()
@@ -627,6 +647,9 @@ class Channel:
                                            for k, v in value.items()]}
         if kind is bytes:
             return {"t": "bytes", "v": value.decode("latin-1")}
+        if depth < MAX_DEPTH and _isinstance(value, tuple) and _plain_namedtuple(kind):
+            return {"t": "namedtuple", "name": kind.__name__, "fields": list(kind._fields),
+                    "v": [self.encode(item, depth + 1) for item in value]}
         if _isinstance(value, _BaseException):
             return {"t": "exc", "v": self.encode_exception(value)}
         if kind is complex:
@@ -701,6 +724,8 @@ class Channel:
                     _type(v) in (float, _int) for v in value):
                 raise ProtocolError("a malformed complex")
             return complex(value[0], value[1])
+        if tag == "namedtuple":
+            return self._namedtuple(data, value, depth)
         if tag in ("slice", "range"):
             if _type(value) is not list or _len(value) != 3:
                 raise ProtocolError("a malformed %s" % tag)
@@ -730,6 +755,25 @@ class Channel:
         if tag == "exc":
             return self.decode_exception(value)
         raise ProtocolError("a value of unknown kind")
+
+    def _namedtuple(self, data, value, depth):
+        """A named tuple rebuilt as one of this process's own classes with
+        the same name and fields (it has no methods of its own)."""
+        name, fields = data.get("name"), data.get("fields")
+        if (not _is_identifier(name) or _type(fields) is not list or _len(fields) > 255
+                or not all(_is_identifier(f) and not f.startswith("_") for f in fields)
+                or _type(value) is not list or _len(value) != _len(fields)):
+            raise ProtocolError("a malformed named tuple")
+        key = (name, tuple(fields))
+        cls = self.namedtuples.get(key)
+        if cls is None:
+            import collections
+            import keyword
+            if keyword.iskeyword(name) or any(keyword.iskeyword(f) for f in fields) \
+                    or _len(set(fields)) != _len(fields):
+                raise ProtocolError("a malformed named tuple")
+            cls = self.namedtuples[key] = collections.namedtuple(name, fields, module="solution")
+        return cls(*[self.decode(item, depth + 1) for item in value])
 
     def _proxy(self, data):
         handle = data.get("id")

@@ -285,7 +285,7 @@ fn doctest_example(
         example.got.clone()
     };
     let mut new = Vec::new();
-    for line in lines::split(&got) {
+    for (position, line) in lines::split(&got).into_iter().enumerate() {
         if line.trim_start().starts_with(">>>") {
             return Err("it printed a line starting with `>>>`");
         }
@@ -293,7 +293,17 @@ fn doctest_example(
         // expands) ends the expected output; other whitespace is kept as
         // printed (found by `update::proptests`: U+2028 became a marker).
         if line.trim_matches([' ', '\t']).is_empty() {
-            new.push(format!("{indent}<BLANKLINE>"));
+            // A marker the file already spells its own way (`<BLANKLINE>`
+            // and trailing whitespace, which doctest ignores) stays as it is
+            // (found by `update::proptests`: `<BLANKLINE>` and U+2028).
+            let kept = old
+                .get(position)
+                .and_then(|range| source[range.clone()].strip_prefix(indent))
+                .filter(|old_line| is_blankline_marker(old_line));
+            match kept {
+                Some(old_line) => new.push(format!("{indent}{old_line}")),
+                None => new.push(format!("{indent}<BLANKLINE>")),
+            }
         } else {
             new.push(format!("{indent}{line}"));
         }
@@ -309,6 +319,13 @@ fn doctest_example(
         eol,
     };
     Ok(lines::rewrite(source, &target, &new))
+}
+
+/// Whether a line of a doctest `want` is doctest's blank-line marker:
+/// `<BLANKLINE>` followed only by whitespace (doctest's `^<BLANKLINE>\s*?$`).
+fn is_blankline_marker(line: &str) -> bool {
+    line.strip_prefix("<BLANKLINE>")
+        .is_some_and(|rest| rest.chars().all(char::is_whitespace))
 }
 
 /// Whether a doctest `want` is an expected traceback (doctest's `_EXCEPTION_RE`).
@@ -710,6 +727,37 @@ mod tests {
             assert_eq!(text, expected.join(eol) + eol, "{markdown:?}");
             assert_eq!(update.fixed, fixed, "{:?}", update.note);
         }
+    }
+
+    #[test]
+    fn a_blank_line_marker_keeps_its_own_spelling() {
+        // `<BLANKLINE>` with trailing whitespace is still the marker for
+        // doctest; rewriting the example leaves that line as it was.
+        doctest_case(
+            &[
+                "```pycon",
+                ">>> print('a\\n\\nb')",
+                "a",
+                "<BLANKLINE>\u{2028}",
+                "c",
+                "```",
+            ],
+            vec![example(
+                2,
+                ">>> print('a\\n\\nb')\n",
+                "a\n<BLANKLINE>\u{2028}\nc\n",
+                "a\n\nb\n",
+            )],
+            &[
+                "```pycon",
+                ">>> print('a\\n\\nb')",
+                "a",
+                "<BLANKLINE>\u{2028}",
+                "b",
+                "```",
+            ],
+            true,
+        );
     }
 
     #[test]
