@@ -239,12 +239,12 @@ class Remote:
     # Equality and order only between two objects of the same process: a
     # proxy never equals plain data, whatever the other side's __eq__ says.
     def __eq__(self, other):
-        if _type(other) is Remote and other._kata_channel is self._kata_channel:
+        if _type(other) in _REMOTE_TYPES and other._kata_channel is self._kata_channel:
             return self._kata_op("eq", self, other)
         return NotImplemented
 
     def __ne__(self, other):
-        if _type(other) is Remote and other._kata_channel is self._kata_channel:
+        if _type(other) in _REMOTE_TYPES and other._kata_channel is self._kata_channel:
             return self._kata_op("ne", self, other)
         return NotImplemented
 
@@ -279,7 +279,7 @@ class Remote:
 
 def _binary(name, reflected):
     def forward(self, other):
-        if _type(other) is Remote and other._kata_channel is not self._kata_channel:
+        if _type(other) in _REMOTE_TYPES and other._kata_channel is not self._kata_channel:
             return NotImplemented
         return self._kata_op(name, self, other)
 
@@ -296,7 +296,7 @@ for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
     setattr(Remote, "__r%s__" % _name, _binary(_op, True))
 for _name in ("lt", "le", "gt", "ge"):
     def _ordered(self, other, _op=_name):
-        if _type(other) is Remote and other._kata_channel is self._kata_channel:
+        if _type(other) in _REMOTE_TYPES and other._kata_channel is self._kata_channel:
             return self._kata_op(_op, self, other)
         return NotImplemented
     setattr(Remote, "__%s__" % _name, _ordered)
@@ -314,13 +314,51 @@ Remote.__doc__ = _remote_attribute("__doc__")
 Remote.__module__ = _remote_attribute("__module__")
 
 
+class RemoteFunction(Remote):
+    """A proxy for a function (or another descriptor) of the other process:
+    a method when a class holds it."""
+
+    __slots__ = ()
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return self._kata_channel.request("bind", obj=self, instance=instance, owner=owner)
+
+
+def _builtin_function_name(function):
+    """``[module, name]`` of a builtin function found under that name in an
+    imported module (``time.sleep``), else None."""
+    module, name = getattr(function, "__module__", None), getattr(function, "__name__", None)
+    if _type(module) is not _str or _type(name) is not _str:
+        return None
+    found = _sys.modules.get(module)
+    if found is None or getattr(found, name, None) is not function:
+        return None
+    return [module, name]
+
+
+def _local_builtin_function(where):
+    """This process's builtin function named ``[module, name]``, if its
+    module is imported here (nothing is imported on the other side's word)."""
+    if _type(where) is not list or _len(where) != 2 or not all(_type(w) is _str for w in where):
+        return None
+    found = _sys.modules.get(where[0])
+    function = getattr(found, where[1], None) if found is not None else None
+    return function if _isinstance(function, _types.BuiltinFunctionType) else None
+
+
+#: The proxy classes (checked by exact type: nothing else passes for one).
+_REMOTE_TYPES = (Remote, RemoteFunction)
+
+
 async def _awaiting(proxy):
     return proxy._kata_channel.request("await", obj=proxy)
 
 
 def is_remote(value):
     """True for a proxy of the submission's object."""
-    return _type(value) is Remote
+    return _type(value) in _REMOTE_TYPES
 
 
 def probe(value, name):
@@ -383,6 +421,8 @@ class Channel:
         self.handles = {}   # id(local object) -> handle
         self.proxies = {}   # remote handle -> Remote or shadow class
         self.namedtuples = {}  # (name, fields) -> local named tuple class
+        # id(exception rebuilt here) -> (the other process's handle, exception)
+        self.exception_origins = {}
         self.next_handle = 1
         self.seq = 0
         self.lock = _threading.RLock()
@@ -590,6 +630,10 @@ class Channel:
         if op == "anext":
             obj = self._target(message)
             return self.run_awaitable(_type(obj).__anext__(obj))
+        if op == "bind":
+            obj = self._target(message)
+            instance, owner = self._field(message, "instance"), self._field(message, "owner")
+            return _type(obj).__get__(obj, instance, owner)
         if op == "probe":
             function = _PROBES.get(message.get("name"))
             if function is None:
@@ -635,7 +679,7 @@ class Channel:
             return value
         if kind is _int:
             return value if -(1 << 62) < value < (1 << 62) else {"t": "int", "v": hex(value)}
-        if kind is Remote and value._kata_channel is self:
+        if kind in _REMOTE_TYPES and value._kata_channel is self:
             return {"t": "yours", "id": value._kata_id}
         if depth < MAX_DEPTH:
             if kind is list:
@@ -684,6 +728,14 @@ class Channel:
             info["name"] = value.__name__
         elif _inspect.iscoroutine(value):
             info["coro"] = 1
+        elif _isinstance(value, _types.BuiltinFunctionType):
+            where = _builtin_function_name(value)
+            if where is not None:
+                info["fn"] = where
+        elif not _isinstance(value, _type) and hasattr(_type(value), "__get__"):
+            # A function (or other descriptor): bound when a test's class
+            # holds it, as a method.
+            info["bind"] = 1
         return info
 
     def decode(self, data, depth=0):
@@ -784,6 +836,11 @@ class Channel:
             return known
         if "exc" in data:
             proxy = self._shadow_exception(handle, data)
+        elif "fn" in data and _local_builtin_function(data["fn"]) is not None:
+            # `time.sleep` there is `time.sleep` here.
+            proxy = _local_builtin_function(data["fn"])
+        elif data.get("bind") == 1:
+            proxy = RemoteFunction(self, handle)
         else:
             proxy = Remote(self, handle)
         self.proxies[handle] = proxy
@@ -815,6 +872,11 @@ class Channel:
                                      "_kata_remote": handle, "_kata_channel": self})
 
     def encode_exception(self, exc):
+        origin = self.exception_origins.get(id(exc))
+        if origin is not None and origin[1] is exc:
+            # The other process's own exception, passed back: it gets the
+            # very object again (`raise` re-raises what it was given).
+            return {"origin": origin[0]}
         try:
             args = self.encode(tuple(exc.args))
         except _BaseException:
@@ -830,11 +892,20 @@ class Channel:
                                                               exc.__traceback__)))
             except _BaseException:
                 pass
-        return {"cls": self.encode(_type(exc)), "args": args, "text": text, "tb": tb}
+        # Remembered, so that the same object comes back when the other
+        # process hands it back.
+        handle = self._reference(exc)["id"]
+        return {"cls": self.encode(_type(exc)), "args": args, "text": text, "tb": tb,
+                "id": handle}
 
     def decode_exception(self, data):
         if _type(data) is not dict:
             return ProtocolError("a malformed exception")
+        if "origin" in data:
+            found = self.objects.get(data["origin"]) if _type(data["origin"]) is _int else None
+            if not _isinstance(found, _BaseException):
+                return ProtocolError("a reference to an exception that was never sent")
+            return found
         cls = self.decode(data.get("cls"))
         if not (_isinstance(cls, _type) and issubclass(cls, _BaseException)):
             return ProtocolError("an exception that is not an exception class")
@@ -854,6 +925,9 @@ class Channel:
                 exc.add_note("In the submission's process:\n" + _cap(tb).rstrip())
             except _BaseException:
                 pass
+        handle = data.get("id")
+        if _type(handle) is _int:
+            self.exception_origins[id(exc)] = (handle, exc)
         return exc
 
 
@@ -895,14 +969,36 @@ def _unshare(flags):
 def isolate_children():
     """In the tests' process, before forking the submission's: the next
     child starts a PID namespace of its own, so it cannot signal kata, the
-    zygotes or other sessions (they are not in it)."""
+    zygotes or other sessions (they are not in it). Returns a descriptor of
+    this process's own PID namespace, for ``restore_children``, or None."""
     kata_sys = _sys.modules.get("kata_sys")
     if kata_sys is None:
-        return False
-    if _os.geteuid() == 0:
-        return _unshare(kata_sys.CLONE_NEWPID)
-    # Without root, a user namespace of our own first grants the right.
-    return _unshare(kata_sys.CLONE_NEWUSER | kata_sys.CLONE_NEWPID)
+        return None
+    try:
+        own = _os.open("/proc/self/ns/pid", _os.O_RDONLY | _os.O_CLOEXEC)
+    except OSError:
+        return None
+    flags = kata_sys.CLONE_NEWPID
+    if _os.geteuid() != 0:
+        # Without root, a user namespace of our own first grants the right.
+        flags |= kata_sys.CLONE_NEWUSER
+    if not _unshare(flags):
+        _os.close(own)
+        return None
+    return own
+
+
+def restore_children(own):
+    """After the fork: the tests' own later children (a test may start
+    processes) stay in this process's namespace, not the submission's."""
+    if own is None:
+        return
+    try:
+        _sys.modules["kata_sys"].setns(own, _sys.modules["kata_sys"].CLONE_NEWPID)
+    except OSError:
+        pass
+    finally:
+        _os.close(own)
 
 
 def drop_capabilities():
@@ -977,12 +1073,12 @@ class Sealed:
         # Fork before anything of the tests is read: the submission's
         # process starts as a copy of this one.
         ours, theirs = _socket.socketpair()
-        if spec.get("unprivileged"):
-            isolate_children()
+        namespace = isolate_children() if spec.get("unprivileged") else None
         pid = _os.fork()
         if pid == 0:
             ours.close()
             _submission_main(theirs, spec)
+        restore_children(namespace)
         theirs.close()
         self.pid = pid
         self.channel = Channel(ours, trusted=True)

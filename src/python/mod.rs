@@ -108,10 +108,17 @@ fn unshare(flags: i32) -> PyResult<()> {
     sys::unshare(flags).map_err(|err| pyo3::exceptions::PyOSError::new_err(err.to_string()))
 }
 
-/// The `kata_sys` module: `unshare` and the flags it takes.
+/// `kata_sys.setns(fd, flags)`: back into a namespace (`os.setns` is 3.12+).
+#[pyfunction]
+fn setns(fd: i32, flags: i32) -> PyResult<()> {
+    sys::setns(fd, flags).map_err(|err| pyo3::exceptions::PyOSError::new_err(err.to_string()))
+}
+
+/// The `kata_sys` module: `unshare`, `setns` and the flags they take.
 fn kata_sys_module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     let module = PyModule::new(py, "kata_sys")?;
     module.add_function(wrap_pyfunction!(unshare, &module)?)?;
+    module.add_function(wrap_pyfunction!(setns, &module)?)?;
     module.add("CLONE_NEWUSER", libc::CLONE_NEWUSER)?;
     module.add("CLONE_NEWPID", libc::CLONE_NEWPID)?;
     Ok(module)

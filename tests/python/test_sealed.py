@@ -72,6 +72,24 @@ SUBMISSION = textwrap.dedent("""\
     def pid():
         import os
         return os.getpid()
+
+    def retry_once(function):
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except ValueError:
+                return function(*args, **kwargs)
+        return wrapper
+
+    def reraise(function):
+        try:
+            function()
+        except Exception as exc:
+            raise exc
+
+    def default_sleep():
+        import time
+        return time.sleep
     """)
 
 
@@ -130,6 +148,38 @@ class TheTwoProcesses(unittest.TestCase):
             self.assertEqual(value, "inside")
         # The list is copied to the submission: the tests' own list is unchanged.
         self.assertEqual(log, [])
+
+    def test_a_decorated_method_binds_to_the_tests_object(self):
+        retry_once = self.module.retry_once
+
+        class Client:
+            def __init__(self):
+                self.calls = 0
+
+            @retry_once
+            def get(self, x):
+                self.calls += 1
+                if self.calls == 1:
+                    raise ValueError("flaky")
+                return x * 2
+
+        client = Client()
+        self.assertEqual(client.get(3), 6)
+        self.assertEqual(client.calls, 2)
+
+    def test_an_exception_handed_back_is_the_same_object(self):
+        original = KeyError("k")
+
+        def boom():
+            raise original
+
+        with self.assertRaises(KeyError) as caught:
+            self.module.reraise(boom)
+        self.assertIs(caught.exception, original)
+
+    def test_builtin_functions_are_the_same_on_both_sides(self):
+        import time
+        self.assertIs(self.module.default_sleep(), time.sleep)
 
     def test_the_kata_helpers_ask_the_submissions_process(self):
         import kata
