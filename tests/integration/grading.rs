@@ -248,3 +248,31 @@ fn every_catalogue_solution_gets_full_marks() {
     }
     assert!(checked >= 30, "only {checked} katas found");
 }
+
+/// A test that starts a process of its own while the submission hangs: the
+/// timeout ends both, and kata reaps everything and finishes (a dying PID
+/// namespace init waits for its namespace's processes to be reaped, which
+/// once deadlocked kata's final sweep).
+#[test]
+fn a_tests_own_process_and_a_hanging_submission_end_cleanly() {
+    let out = tempfile::tempdir().unwrap();
+    let output = Kata::new()
+        .args([
+            "grade",
+            "tests/fixtures/grading/kata/grading/spawning",
+            "tests/fixtures/grading/class/hang.py",
+            "tests/fixtures/grading/class/correct.py",
+            "--out",
+        ])
+        .args([out.path()])
+        .run();
+    output.assert_code(1);
+    let hang: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("results/hang.json")).unwrap())
+            .unwrap();
+    assert_eq!(hang["tests"][0]["status"], "timeout", "{hang:#}");
+    let correct: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("results/correct.json")).unwrap())
+            .unwrap();
+    assert_eq!(correct["status"], "pass", "{correct:#}");
+}
