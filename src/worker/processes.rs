@@ -5,13 +5,14 @@
 //!
 //! 1. a cgroup with the `pids` controller (cgroup v1's `/sys/fs/cgroup/pids`,
 //!    or v2 where kata's cgroup lets its children use `pids`): at its first
-//!    session the zygote creates `kata-<zygote pid>` under its own cgroup and
-//!    sets `pids.max`; each session's child joins it right after `fork`,
-//!    before any Python runs. Sessions of one zygote run one after another
-//!    and the zygote kills whatever is left in the cgroup after each, so the
-//!    cgroup only ever holds one session. Reusing it saves the creation and
-//!    removal (about 0.15 ms) per session. Works as root, where
-//!    `RLIMIT_NPROC` does not;
+//!    session the zygote creates `kata-<zygote pid>` under its own cgroup,
+//!    sets `pids.max` to the session's limit plus one (itself) and moves
+//!    itself in, so every child is born inside: no migration per session
+//!    (migrating a task into a cgroup v1 waits for an RCU grace period,
+//!    about 5 ms of wall time per file). Sessions of one zygote run one
+//!    after another and the zygote kills whatever else is left in the
+//!    cgroup after each, so the cgroup only ever holds one session. Works
+//!    as root, where `RLIMIT_NPROC` does not;
 //! 2. otherwise, when not root, `RLIMIT_NPROC`, which the kernel counts per
 //!    user: the child's limit is the user's task count when the zygote
 //!    measured it plus the session's limit, so concurrent sessions (and
@@ -24,7 +25,6 @@
 //! (a killed run's), like stale scratch directories.
 
 use std::io::Write;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 
 use super::sys;
@@ -49,8 +49,6 @@ pub(crate) enum ProcessLimiter {
 #[derive(Debug)]
 pub(crate) struct ZygoteCgroup {
     dir: PathBuf,
-    /// `cgroup.procs`, open for writing, inherited by each child.
-    procs: OwnedFd,
     /// `pids.max`, open for writing.
     max_file: std::fs::File,
     max: u64,
@@ -111,11 +109,6 @@ fn fallback() -> ProcessLimiter {
 }
 
 impl SessionProcesses<'_> {
-    /// The descriptor the child writes itself into (-1: none).
-    pub(crate) fn cgroup_procs(&self) -> RawFd {
-        self.cgroup.map_or(-1, |c| c.procs.as_raw_fd())
-    }
-
     /// Kills every process left in the cgroup after a session (they are the
     /// zygote's descendants: the caller's sweep reaps them).
     pub(crate) fn kill_remaining(&self) {
@@ -131,11 +124,12 @@ impl ZygoteCgroup {
         let made = (|| {
             let open = |name: &str| std::fs::OpenOptions::new().write(true).open(dir.join(name));
             let mut max_file = open("pids.max")?;
-            max_file.write_all(max.to_string().as_bytes())?;
-            let procs = OwnedFd::from(open("cgroup.procs")?);
+            max_file.write_all(with_zygote(max).to_string().as_bytes())?;
+            // The zygote itself, once: its children are born in the cgroup
+            // ("0" is the writing process).
+            open("cgroup.procs")?.write_all(b"0")?;
             Ok(ZygoteCgroup {
                 dir: dir.to_path_buf(),
-                procs,
                 max_file,
                 max,
             })
@@ -148,17 +142,28 @@ impl ZygoteCgroup {
 
     fn set_max(&mut self, max: u64) -> std::io::Result<()> {
         if max != self.max {
-            self.max_file.write_all(max.to_string().as_bytes())?;
+            self.max_file
+                .write_all(with_zygote(max).to_string().as_bytes())?;
             self.max = max;
         }
         Ok(())
     }
 }
 
-/// Kills the processes in the cgroup `dir`.
+/// `pids.max` for a session limit: the zygote is in the cgroup too.
+fn with_zygote(max: u64) -> u64 {
+    max.saturating_add(1)
+}
+
+/// Kills the processes in the cgroup `dir`, except this one (the zygote).
 fn kill_members(dir: &Path) {
+    let me = std::process::id() as libc::pid_t;
     if let Ok(text) = std::fs::read_to_string(dir.join("cgroup.procs")) {
-        for pid in text.split_whitespace().filter_map(|p| p.parse().ok()) {
+        for pid in text
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .filter(|&pid| pid != me)
+        {
             sys::kill_process(pid);
         }
     }
@@ -333,47 +338,3 @@ mod tests {
         assert_ne!(real_uid(), u64::MAX);
     }
 }
-
-/// What a session's cgroup costs (`cargo test --release --lib
-/// cgroup_cost -- --ignored --nocapture`, as root on a cgroup machine):
-/// create, join from a forked child, remove, against a bare fork.
-#[cfg(test)]
-#[test]
-#[ignore = "a measurement; needs a writable pids cgroup"]
-fn cgroup_cost() {
-    use std::time::Instant;
-    const ROUNDS: u32 = 500;
-    let fork_join_wait = |procs: RawFd| {
-        let pid = sys::fork().unwrap();
-        if pid == 0 {
-            let joined = procs < 0 || sys::write_all_raw(procs, b"0");
-            sys::exit_now(if joined { 0 } else { 1 });
-        }
-        assert_eq!(sys::wait(pid).unwrap(), 0);
-    };
-    let started = Instant::now();
-    for _ in 0..ROUNDS {
-        fork_join_wait(-1);
-    }
-    let bare = started.elapsed() / ROUNDS;
-    let mut limiter = ProcessLimiter::new();
-    let started = Instant::now();
-    for round in 0..ROUNDS {
-        // Alternating limits: the worst case, pids.max rewritten each time.
-        let session = limiter.prepare(Some(DEFAULT_FOR_TEST + u64::from(round % 2)));
-        assert!(session.cgroup.is_some(), "no cgroup");
-        fork_join_wait(session.cgroup_procs());
-        session.kill_remaining();
-    }
-    let with_cgroup = started.elapsed() / ROUNDS;
-    if let ProcessLimiter::Cgroup(cgroup) = &limiter {
-        remove(&cgroup.dir);
-    }
-    eprintln!(
-        "per session: fork+wait {bare:?}; with a cgroup {with_cgroup:?}; the cgroup costs {:?}",
-        with_cgroup.saturating_sub(bare)
-    );
-}
-
-#[cfg(test)]
-const DEFAULT_FOR_TEST: u64 = crate::limits::DEFAULT_PROCESSES;

@@ -215,9 +215,6 @@ pub(crate) struct ChildSetup {
     pub(crate) file_size_bytes: Option<u64>,
     pub(crate) open_files: Option<u64>,
     pub(crate) cpu_seconds: u64,
-    /// The session cgroup's `cgroup.procs`, opened for writing, which the
-    /// child joins before anything runs (-1: no cgroup).
-    pub(crate) cgroup_procs: RawFd,
     /// `RLIMIT_NPROC`, when the process limit falls back to it.
     pub(crate) nproc: Option<u64>,
 }
@@ -233,13 +230,6 @@ impl ChildSetup {
         unsafe {
             libc::setpgid(0, 0);
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            // Join the session's cgroup first, so that nothing the child
-            // starts is ever outside it ("0" is the writing process).
-            if self.cgroup_procs >= 0
-                && libc::write(self.cgroup_procs, b"0".as_ptr().cast(), 1) != 1
-            {
-                libc::_exit(71);
-            }
             let ok = libc::dup2(self.null, 0) >= 0
                 && libc::dup2(self.stdout, 1) >= 0
                 && libc::dup2(self.stderr, 2) >= 0
@@ -296,12 +286,6 @@ pub(crate) fn fork() -> io::Result<libc::pid_t> {
 /// Ends the current process at once: no destructors, no atexit, no flushing.
 pub(crate) fn exit_now(code: libc::c_int) -> ! {
     unsafe { libc::_exit(code) }
-}
-
-/// Writes `bytes` to the raw `fd` in one call (async-signal-safe).
-#[cfg(test)]
-pub(crate) fn write_all_raw(fd: RawFd, bytes: &[u8]) -> bool {
-    unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) == bytes.len() as isize }
 }
 
 /// Writes all of `bytes` to `fd`.

@@ -378,7 +378,6 @@ fn run_child(
         file_size_bytes: job.limits.file_size_bytes,
         open_files: job.limits.open_files,
         cpu_seconds: total_ms / 1000 + 5,
-        cgroup_procs: processes.cgroup_procs(),
         nproc: processes.nproc,
     };
     let namespace = match (cx.pid_namespace, job.own_pid_namespace) {
