@@ -93,7 +93,9 @@ struct PlannedTest {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Isolation<'a> {
     /// One process for both (learners' runs, `kata check`'s usual runs);
-    /// `unprivileged` for graded code (see [`SessionJob::unprivileged`]).
+    /// `unprivileged` for graded code: a PID namespace of its own
+    /// ([`SessionJob::own_pid_namespace`]) and a user namespace of its own
+    /// (`kata_sealed.drop_capabilities`).
     Shared { unprivileged: bool },
     /// The code under test in a process of its own, the tests and their
     /// verdicts in the session's child (python/kata_sealed.py). With
@@ -166,8 +168,9 @@ pub(crate) fn plan_run(
         "source": code,
         "tests": test_specs,
         "sealed": matches!(isolation, Isolation::Sealed { .. }),
-        // Graded code runs as `nobody` when kata runs as root, so it cannot
-        // reach the zygote's or kata's descriptors through /proc.
+        // Graded code runs in a user namespace of its own (no capabilities),
+        // so it cannot reach the zygote's or kata's descriptors through /proc
+        // nor read the tests' private directory.
         "unprivileged": matches!(
             isolation,
             Isolation::Sealed { .. } | Isolation::Shared { unprivileged: true }
