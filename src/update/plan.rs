@@ -351,13 +351,18 @@ fn traceback_want(want: &str, got: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::extract::extract_document;
     use crate::update::apply::apply_edits;
     use crate::worker::protocol::{Captured, HarnessRecord};
 
-    fn run(status: &str, stdout: &str, doctest: Option<DoctestReport>) -> BlockRun {
+    /// A finished run that printed `stdout` (shared with `update::proptests`).
+    pub(in crate::update) fn run(
+        status: &str,
+        stdout: &str,
+        doctest: Option<DoctestReport>,
+    ) -> BlockRun {
         BlockRun {
             end: BlockEnd::Finished {
                 record: Box::new(HarnessRecord {

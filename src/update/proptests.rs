@@ -9,29 +9,10 @@ use proptest::prelude::*;
 
 use super::apply::apply_edits;
 use super::plan;
+use super::plan::tests::run;
 use crate::extract::proptests::{config, markdown};
 use crate::extract::{Block, Expectation, extract_document};
-use crate::worker::protocol::{
-    BlockEnd, BlockRun, Captured, DoctestExample, DoctestReport, HarnessRecord,
-};
-
-fn run(status: &str, stdout: &str, doctest: Option<DoctestReport>) -> BlockRun {
-    BlockRun {
-        end: BlockEnd::Finished {
-            record: Box::new(HarnessRecord {
-                status: status.to_owned(),
-                doctest,
-                ..Default::default()
-            }),
-        },
-        stdout: Captured {
-            text: stdout.to_owned(),
-            dropped_bytes: 0,
-        },
-        stderr: Captured::default(),
-        duration_ms: 0.0,
-    }
-}
+use crate::worker::protocol::{BlockRun, DoctestExample, DoctestReport};
 
 /// The examples of a doctest block as Python's `doctest` parser finds them,
 /// each with `got` equal to its `want` (as the block would print it) but

@@ -286,13 +286,7 @@ pub(crate) fn remove_stale() {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(PREFIX))
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<i32>().ok())
-        else {
+        let Some(pid) = crate::scratch::owner_pid(&entry.file_name(), PREFIX) else {
             continue;
         };
         if !sys::process_exists(pid) {
